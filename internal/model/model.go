@@ -285,8 +285,18 @@ type TargetState struct {
 	InFlightActivityID string     `json:"InFlightActivityID,omitempty"`
 	InFlightDesired    int32      `json:"InFlightDesired,omitempty"`
 	InFlightSince      *time.Time `json:"InFlightSince,omitempty"`
+	// InFlightPolicy names the policy whose change is in flight ("" for a min/max clamp);
+	// InFlightFrom is the desired capacity before the change and InFlightBase the capacity
+	// the policy computed it from (its cooldown base).
+	InFlightPolicy string `json:"InFlightPolicy,omitempty"`
+	InFlightFrom   int32  `json:"InFlightFrom,omitempty"`
+	InFlightBase   int32  `json:"InFlightBase,omitempty"`
 	// LastDesired is the capacity scaled last asked the actuator for.
 	LastDesired *int32 `json:"LastDesired,omitempty"`
+	// Problem names the condition that currently keeps the control loop from scaling the
+	// target (no actuator, resource not scalable, state unreadable); it is recorded as one
+	// Failed activity per episode. "" when none.
+	Problem string `json:"Problem,omitempty"`
 	// Cooldowns and alarm episodes, per policy name.
 	Policies map[string]PolicyState `json:"Policies,omitempty"`
 	// ScheduledRuns: last fire time per scheduled action name.
@@ -301,4 +311,7 @@ type PolicyState struct {
 	ScaleOutBase     *int32     `json:"ScaleOutBase,omitempty"`
 	LastScaleInAt    *time.Time `json:"LastScaleInAt,omitempty"`
 	LastNotScaledKey string     `json:"LastNotScaledKey,omitempty"`
+	// LastInvokedAt is, per alarm name, when the alarm last invoked the policy during its
+	// current ALARM episode; an alarm that leaves ALARM is removed (scaling.Decide keeps it).
+	LastInvokedAt map[string]time.Time `json:"LastInvokedAt,omitempty"`
 }

@@ -5,6 +5,22 @@
 // Writes are compare-and-swap on a record's Revision: Put with Revision 0 creates and fails
 // with ErrConflict if the record exists; Put with Revision N updates only if the stored
 // revision is N. A successful Put returns the record with its new revision.
+//
+// Further rules every backend follows (pinned by storetest):
+//   - A new record gets Revision 1 and every successful write adds one. Put with a non-zero
+//     Revision of a record that does not exist fails with ErrNotFound.
+//   - Records are keyed by their full key including Account; Get* and Delete* match the
+//     account exactly, only the list filters treat Account "" as "every account".
+//   - Values are copied in and out: mutating a value passed to or returned by the store never
+//     changes what is stored.
+//   - Times round-trip exactly in memstore. The SQL backends keep the full value of every
+//     time field but order and filter on millisecond precision (activity StartTime, Since,
+//     PruneActivities), so callers should not rely on sub-millisecond ordering.
+//   - PutTargetState, like PutPolicy and PutScheduledAction, fails with ErrNotFound if the
+//     target is gone, so a late control-loop write cannot resurrect a deleted target's state.
+//     GetTargetState of a target without stored state returns ErrNotFound.
+//   - List calls return next == "" on the last page; a cursor that was not returned by the
+//     same kind of listing fails with ErrInvalidCursor.
 package store
 
 import (
@@ -19,6 +35,9 @@ import (
 var (
 	ErrNotFound = errors.New("store: not found")
 	ErrConflict = errors.New("store: revision conflict")
+	// ErrInvalidCursor reports a Page.After that no listing of that kind returned (the API
+	// layer maps it to InvalidNextTokenException).
+	ErrInvalidCursor = errors.New("store: invalid page cursor")
 )
 
 // Page selects a page of a listing. After is the opaque cursor a previous call returned as

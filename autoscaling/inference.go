@@ -1,0 +1,130 @@
+package autoscaling
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"regexp"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling/types"
+)
+
+// InferenceComponent sets up the usual autoscaling of a SageMaker inference component: its
+// copy count registered as a scalable target, and a target-tracking policy on invocations
+// per copy.
+type InferenceComponent struct {
+	// ComponentName is the inference component's name (not the endpoint's).
+	ComponentName string
+	// MinCopies may be 0 (scale to zero; waking from zero also needs a step policy on
+	// NoCapacityInvocationFailures). MaxCopies must be at least 1 and at least MinCopies.
+	MinCopies, MaxCopies int32
+	// TargetInvocationsPerCopy is the invocations per copy per minute to hold.
+	TargetInvocationsPerCopy float64
+	// ScaleInCooldown and ScaleOutCooldown are whole seconds; 0 leaves the service default
+	// (300 seconds).
+	ScaleInCooldown, ScaleOutCooldown time.Duration
+	// PolicyName defaults to "<ComponentName>-invocations-per-copy".
+	PolicyName string
+}
+
+var componentName = regexp.MustCompile(`^[a-zA-Z0-9]([\-a-zA-Z0-9]*[a-zA-Z0-9])?$`)
+
+func (ic InferenceComponent) validate() error {
+	var errs []error
+	switch {
+	case ic.ComponentName == "":
+		errs = append(errs, errors.New("InferenceComponent.ComponentName is empty"))
+	case len(ic.ComponentName) > 63 || !componentName.MatchString(ic.ComponentName):
+		errs = append(errs, fmt.Errorf("InferenceComponent.ComponentName %q must be 1 to 63 letters, digits or inner hyphens", ic.ComponentName))
+	}
+	if ic.MinCopies < 0 {
+		errs = append(errs, fmt.Errorf("InferenceComponent.MinCopies is %d; it must not be negative", ic.MinCopies))
+	}
+	if ic.MaxCopies < 1 || ic.MaxCopies < ic.MinCopies {
+		errs = append(errs, fmt.Errorf("InferenceComponent.MaxCopies is %d; it must be at least 1 and at least MinCopies (%d)", ic.MaxCopies, ic.MinCopies))
+	}
+	if v := ic.TargetInvocationsPerCopy; v <= 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+		errs = append(errs, fmt.Errorf("InferenceComponent.TargetInvocationsPerCopy is %v; it must be a positive number", v))
+	}
+	if _, err := cooldown("InferenceComponent.ScaleInCooldown", ic.ScaleInCooldown); err != nil {
+		errs = append(errs, err)
+	}
+	if _, err := cooldown("InferenceComponent.ScaleOutCooldown", ic.ScaleOutCooldown); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// Target returns the scalable target of the component's copy count.
+func (ic InferenceComponent) Target() ScalableTarget {
+	return ScalableTarget{
+		Namespace:  types.ServiceNamespaceSagemaker,
+		ResourceID: "inference-component/" + ic.ComponentName,
+		Dimension:  types.ScalableDimensionSageMakerInferenceComponentDesiredCopyCount,
+		Min:        ic.MinCopies,
+		Max:        ic.MaxCopies,
+	}
+}
+
+// Policy returns the target-tracking policy on SageMakerInferenceComponentInvocationsPerCopy.
+func (ic InferenceComponent) Policy() TargetTracking {
+	name := ic.PolicyName
+	if name == "" {
+		name = ic.ComponentName + "-invocations-per-copy"
+	}
+	return TargetTracking{
+		PolicyName:       name,
+		PredefinedMetric: types.MetricTypeSageMakerInferenceComponentInvocationsPerCopy,
+		TargetValue:      ic.TargetInvocationsPerCopy,
+		ScaleInCooldown:  ic.ScaleInCooldown,
+		ScaleOutCooldown: ic.ScaleOutCooldown,
+	}
+}
+
+// Setup registers the component's target (or updates it) and puts the target-tracking
+// policy on it. Running it again with the same values changes nothing. If putting the policy
+// fails on a target this call registered, Setup deregisters the target again so that nothing
+// is left half done, and returns the policy error (joined with the undo's error if that
+// fails too, for example because ctx was cancelled).
+func (ic InferenceComponent) Setup(ctx context.Context, c Client) error {
+	if err := ic.validate(); err != nil {
+		return fmt.Errorf("set up inference component: %w", err)
+	}
+	t := ic.Target()
+	_, existed, err := t.Describe(ctx, c)
+	if err != nil {
+		return fmt.Errorf("set up inference component %s: %w", ic.ComponentName, err)
+	}
+	if _, err := t.Register(ctx, c); err != nil {
+		return fmt.Errorf("set up inference component %s: %w", ic.ComponentName, err)
+	}
+	if _, err := ic.Policy().Apply(ctx, c, t); err != nil {
+		err = fmt.Errorf("set up inference component %s: %w", ic.ComponentName, err)
+		if existed {
+			return err
+		}
+		if uerr := t.Deregister(ctx, c); uerr != nil && !IsNotFound(uerr) {
+			return errors.Join(err, fmt.Errorf("undo registration: %w", uerr))
+		}
+		return err
+	}
+	return nil
+}
+
+// Cleanup deletes the component's policy and deregisters its target. Parts already gone
+// count as done, so Cleanup can be run any number of times.
+func (ic InferenceComponent) Cleanup(ctx context.Context, c Client) error {
+	if ic.ComponentName == "" {
+		return errors.New("clean up inference component: InferenceComponent.ComponentName is empty")
+	}
+	t := ic.Target()
+	if err := t.DeletePolicy(ctx, c, ic.Policy().PolicyName); err != nil && !IsNotFound(err) {
+		return fmt.Errorf("clean up inference component %s: %w", ic.ComponentName, err)
+	}
+	if err := t.Deregister(ctx, c); err != nil && !IsNotFound(err) {
+		return fmt.Errorf("clean up inference component %s: %w", ic.ComponentName, err)
+	}
+	return nil
+}

@@ -1,0 +1,319 @@
+// Package app is the composition root of scaled: it builds the store, the metric store, the
+// APIs, the local runtime, the actuator registry and the control loop from a config.Config,
+// serves them on one HTTP endpoint and runs them as one group that shuts down cleanly.
+package app
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/scaled-dev/scaled/internal/api"
+	"github.com/scaled-dev/scaled/internal/auth"
+	"github.com/scaled-dev/scaled/internal/clock"
+	"github.com/scaled-dev/scaled/internal/cloudwatch"
+	"github.com/scaled-dev/scaled/internal/config"
+	"github.com/scaled-dev/scaled/internal/control"
+	"github.com/scaled-dev/scaled/internal/metrics"
+	"github.com/scaled-dev/scaled/internal/metrics/tsdb"
+	"github.com/scaled-dev/scaled/internal/model"
+	"github.com/scaled-dev/scaled/internal/resource"
+	"github.com/scaled-dev/scaled/internal/resource/customresource"
+	smactuator "github.com/scaled-dev/scaled/internal/resource/sagemaker"
+	"github.com/scaled-dev/scaled/internal/sagemaker"
+	"github.com/scaled-dev/scaled/internal/serving"
+	"github.com/scaled-dev/scaled/internal/store/sqlstore"
+)
+
+// Version is the release version, set at link time with -ldflags "-X ...app.Version=v1.2.3".
+var Version = "dev"
+
+// Options are the process-level dependencies of an App.
+type Options struct {
+	Logger *slog.Logger
+	Clock  clock.Clock
+	// Stdout receives the start-up banner.
+	Stdout io.Writer
+	// ModelServer is the command line that runs the built-in model server (image
+	// scaled:model-server); default: this executable with "model-server".
+	ModelServer []string
+	// Listener, when set, is used instead of listening on Config.Addr (tests).
+	Listener net.Listener
+	// Getenv reads the environment (SCALED_ACCESS_KEY_ID and friends); default os.Getenv.
+	Getenv func(string) string
+}
+
+// App is a running scaled server.
+type App struct {
+	cfg      config.Config
+	log      *slog.Logger
+	clk      clock.Clock
+	store    *sqlstore.Store
+	tsdb     *tsdb.DB
+	runtime  *serving.Runtime
+	eval     *control.Evaluator
+	handler  http.Handler
+	listener net.Listener
+	// Endpoint is the base URL clients use.
+	Endpoint string
+	// Credential is the first accepted key (zero in insecure mode).
+	Credential auth.Credential
+	generated  bool
+}
+
+// New builds an App; it opens the stores and the listener but serves nothing until Run.
+func New(ctx context.Context, cfg config.Config, o Options) (a *App, err error) {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Clock == nil {
+		o.Clock = clock.Real{}
+	}
+	if o.Stdout == nil {
+		o.Stdout = io.Discard
+	}
+	if o.Getenv == nil {
+		o.Getenv = os.Getenv
+	}
+	a = &App{cfg: cfg, log: o.Logger, clk: o.Clock}
+	defer func() {
+		if err != nil {
+			a.Close()
+		}
+	}()
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("creating data dir: %w", err)
+	}
+
+	// Keys.
+	var ver verifier
+	if !cfg.Insecure {
+		ring, cred, generated, err := loadKeys(cfg, o.Getenv)
+		if err != nil {
+			return nil, err
+		}
+		a.Credential, a.generated = cred, generated
+		ver = auth.NewVerifier(auth.VerifierOptions{
+			Keys:     ring,
+			Clock:    o.Clock,
+			Region:   cfg.Region,
+			Services: []string{"application-autoscaling", "monitoring", "sagemaker"},
+			MaxBody:  cfg.MaxBodyBytes,
+		})
+	}
+
+	// State.
+	switch cfg.Store {
+	case "postgres":
+		a.store, err = sqlstore.OpenPostgres(ctx, cfg.PostgresDSN, sqlstore.Options{Clock: o.Clock, Logger: o.Logger})
+	default:
+		a.store, err = sqlstore.OpenSQLite(ctx, filepath.Join(cfg.DataDir, "scaled.db"), sqlstore.Options{Clock: o.Clock, Logger: o.Logger})
+	}
+	if err != nil {
+		return nil, fmt.Errorf("opening %s store: %w", cfg.Store, err)
+	}
+	a.tsdb, err = tsdb.Open(tsdb.Options{Clock: o.Clock, Logger: o.Logger, Path: filepath.Join(cfg.DataDir, "metrics.snapshot")})
+	if err != nil {
+		return nil, fmt.Errorf("opening metric store: %w", err)
+	}
+	var source metrics.Source = a.tsdb
+	// PROMSOURCE
+
+	// Actuators.
+	resources := resource.NewRegistry()
+	cr, err := customresource.New(customresource.Options{Clock: o.Clock, Logger: o.Logger})
+	if err != nil {
+		return nil, fmt.Errorf("custom-resource actuator: %w", err)
+	}
+	resources.Register(resource.Kind{Namespace: "custom-resource", Dimension: "custom-resource:ResourceType:Property"}, cr)
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	rt := newRouter(o.Logger, ver, reg, o.Clock.Now)
+
+	var backend smactuator.Backend
+	if cfg.Runtime.Enabled {
+		ms := o.ModelServer
+		if len(ms) == 0 {
+			exe, err := os.Executable()
+			if err != nil {
+				return nil, fmt.Errorf("finding the scaled executable for model-server copies: %w", err)
+			}
+			ms = []string{exe, "model-server"}
+		}
+		a.runtime = serving.New(serving.Options{
+			Clock:        o.Clock,
+			Logger:       o.Logger,
+			Sink:         a.tsdb,
+			Commands:     serving.CommandTable{ModelServer: ms}.Command,
+			HostCPUs:     cfg.Runtime.HostCPUs,
+			HostMemoryMB: int(cfg.Runtime.HostMemoryMB),
+			HoldWhenZero: cfg.Runtime.HoldWhenZero,
+			HoldQueue:    cfg.Runtime.HoldQueue,
+			HoldTimeout:  cfg.Runtime.HoldTimeout.D(),
+			DataDir:      cfg.DataDir,
+		})
+		smAPI, err := sagemaker.NewAPI(sagemaker.Options{Runtime: a.runtime, Region: cfg.Region, Clock: o.Clock, Logger: o.Logger, DataDir: cfg.DataDir})
+		if err != nil {
+			return nil, err
+		}
+		backend = smAPI
+		rt.sagemaker = smAPI.Service()
+		rt.runtime = a.runtime.Handler()
+	}
+	resources.Register(resource.Kind{Namespace: "sagemaker", Dimension: "sagemaker:inference-component:DesiredCopyCount"}, smactuator.New(smactuator.Options{Backend: backend}))
+
+	timing := model.DefaultAlarmTiming()
+	if cfg.AlarmPeriod > 0 {
+		timing.StandardPeriod = cfg.AlarmPeriod.D()
+	}
+	if cfg.HighResolutionAlarmPeriod > 0 {
+		timing.HighResolutionPeriod = cfg.HighResolutionAlarmPeriod.D()
+	}
+	rt.aas = api.New(api.Options{
+		Store:       a.store,
+		Resources:   resources,
+		Region:      cfg.Region,
+		Clock:       o.Clock,
+		Logger:      o.Logger,
+		TokenKey:    tokenKey(a.Credential, cfg),
+		AlarmTiming: timing,
+	})
+	rt.cloudwatch = cloudwatch.New(cloudwatch.Options{
+		Source: source,
+		Sink:   a.tsdb,
+		Lister: a.tsdb,
+		Alarms: a.store,
+		Region: cfg.Region,
+		Clock:  o.Clock,
+		Logger: o.Logger,
+	})
+	a.eval, err = control.New(control.Options{
+		Store:     a.store,
+		Metrics:   source,
+		Resources: resources,
+		Clock:     o.Clock,
+		Logger:    o.Logger,
+		Interval:  cfg.EvalInterval.D(),
+		Elector:   a.store.Elector(),
+		Region:    cfg.Region,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("control loop: %w", err)
+	}
+	a.handler = rt
+
+	if o.Listener != nil {
+		a.listener = o.Listener
+	} else {
+		a.listener, err = net.Listen("tcp", cfg.Addr)
+		if err != nil {
+			return nil, fmt.Errorf("listening on %s: %w", cfg.Addr, err)
+		}
+	}
+	a.Endpoint = "http://" + a.listener.Addr().String()
+	banner(o.Stdout, a.Endpoint, cfg.Region, cfg.Insecure, a.Credential.AccessKeyID, a.Credential.SecretAccessKey, cfg.CredentialsPath(), a.generated)
+	if cfg.Insecure {
+		o.Logger.Warn("INSECURE MODE: request signatures are not verified")
+	}
+	return a, nil
+}
+
+// tokenKey derives the NextToken signing key from the secret material the server already
+// has, so tokens stay valid across restarts and replicas sharing the same keys.
+func tokenKey(c auth.Credential, cfg config.Config) []byte {
+	if c.SecretAccessKey == "" {
+		return nil
+	}
+	m := hmac.New(sha256.New, []byte(c.SecretAccessKey))
+	m.Write([]byte("scaled next-token key " + cfg.Region))
+	return m.Sum(nil)
+}
+
+// Handler is the HTTP entry point (for tests that serve it themselves).
+func (a *App) Handler() http.Handler { return a.handler }
+
+// Evaluator is the control loop (tests call Tick).
+func (a *App) Evaluator() *control.Evaluator { return a.eval }
+
+// Run serves until ctx ends, then shuts down: HTTP server, control loop, runtime loops.
+func (a *App) Run(ctx context.Context) error {
+	srv := &http.Server{
+		Handler:           a.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	errc := make(chan error, 4)
+	start := func(name string, f func(context.Context) error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := f(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				errc <- fmt.Errorf("%s: %w", name, err)
+				cancel()
+			}
+		}()
+	}
+	start("control loop", a.eval.Run)
+	start("metric store", a.tsdb.Run)
+	if a.runtime != nil {
+		start("local runtime", a.runtime.Run)
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := srv.Serve(a.listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errc <- fmt.Errorf("http server: %w", err)
+			cancel()
+		}
+	}()
+	<-ctx.Done()
+	shutdownCtx, done := context.WithTimeout(context.Background(), 30*time.Second)
+	defer done()
+	_ = srv.Shutdown(shutdownCtx)
+	wg.Wait()
+	close(errc)
+	var errs []error
+	for err := range errc {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// Close releases everything New opened. Safe to call more than once.
+func (a *App) Close() error {
+	var errs []error
+	if a.runtime != nil {
+		errs = append(errs, a.runtime.Close())
+		a.runtime = nil
+	}
+	if a.tsdb != nil {
+		errs = append(errs, a.tsdb.Close())
+		a.tsdb = nil
+	}
+	if a.store != nil {
+		errs = append(errs, a.store.Close())
+		a.store = nil
+	}
+	if a.listener != nil {
+		_ = a.listener.Close()
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,197 @@
+package control
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/scaled-dev/scaled/internal/metrics"
+	"github.com/scaled-dev/scaled/internal/metrics/mathexpr"
+	"github.com/scaled-dev/scaled/internal/model"
+	"github.com/scaled-dev/scaled/internal/scaling"
+	"github.com/scaled-dev/scaled/internal/store"
+)
+
+// snapshot is what one tick reads up front: every target with its policies and scheduled
+// actions, and every alarm indexed by the policy that it invokes. Listing each kind once
+// per tick keeps the store work linear in the number of records.
+type snapshot struct {
+	targets   []model.ScalableTarget
+	policies  map[model.TargetKey][]model.ScalingPolicy
+	schedules map[model.TargetKey][]model.ScheduledAction
+	// managed maps account+policy ARN to the managed alarms of a target-tracking policy;
+	// byAction maps account+ARN to the alarms whose actions name it.
+	managed  map[string][]*alarmEntry
+	byAction map[string][]*alarmEntry
+}
+
+// alarmEntry is one alarm, evaluated at most once per tick however many policies use it.
+type alarmEntry struct {
+	once   sync.Once
+	alarm  model.MetricAlarm
+	result scaling.AlarmResult
+	err    error
+}
+
+func policyIndex(account, arn string) string { return account + "\x00" + arn }
+
+// pageAll collects every page of a listing.
+func pageAll[T any](list func(after string) ([]T, string, error)) ([]T, error) {
+	var out []T
+	after := ""
+	for {
+		items, next, err := list(after)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, items...)
+		if next == "" || next == after {
+			return out, nil
+		}
+		after = next
+	}
+}
+
+func (e *Evaluator) loadSnapshot(ctx context.Context) (*snapshot, error) {
+	targets, err := pageAll(func(after string) ([]model.ScalableTarget, string, error) {
+		return e.store.ListTargets(ctx, store.TargetFilter{Page: store.Page{After: after}})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list targets: %w", err)
+	}
+	policies, err := pageAll(func(after string) ([]model.ScalingPolicy, string, error) {
+		return e.store.ListPolicies(ctx, store.PolicyFilter{Page: store.Page{After: after}})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list policies: %w", err)
+	}
+	schedules, err := pageAll(func(after string) ([]model.ScheduledAction, string, error) {
+		return e.store.ListScheduledActions(ctx, store.ScheduleFilter{Page: store.Page{After: after}})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list scheduled actions: %w", err)
+	}
+	alarms, err := pageAll(func(after string) ([]model.MetricAlarm, string, error) {
+		return e.store.ListAlarms(ctx, store.AlarmFilter{Page: store.Page{After: after}})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list alarms: %w", err)
+	}
+
+	s := &snapshot{
+		targets:   targets,
+		policies:  make(map[model.TargetKey][]model.ScalingPolicy, len(targets)),
+		schedules: map[model.TargetKey][]model.ScheduledAction{},
+		managed:   make(map[string][]*alarmEntry, len(policies)),
+		byAction:  map[string][]*alarmEntry{},
+	}
+	for _, p := range policies {
+		s.policies[p.TargetKey] = append(s.policies[p.TargetKey], p)
+	}
+	for _, a := range schedules {
+		s.schedules[a.TargetKey] = append(s.schedules[a.TargetKey], a)
+	}
+	for i := range alarms {
+		en := &alarmEntry{alarm: alarms[i]}
+		if en.alarm.ManagedBy != "" {
+			k := policyIndex(en.alarm.Account, en.alarm.ManagedBy)
+			s.managed[k] = append(s.managed[k], en)
+		}
+		seen := map[string]bool{}
+		for _, act := range en.alarm.AlarmActions {
+			// Managed alarms name "<policy ARN>:createdBy/<uuid>"; index the policy ARN.
+			if i := strings.Index(act, ":createdBy/"); i > 0 {
+				act = act[:i]
+			}
+			if seen[act] {
+				continue
+			}
+			seen[act] = true
+			k := policyIndex(en.alarm.Account, act)
+			s.byAction[k] = append(s.byAction[k], en)
+		}
+	}
+	return s, nil
+}
+
+// alarmsOf returns the alarms that invoke policy p.
+func (s *snapshot) alarmsOf(p model.ScalingPolicy) []*alarmEntry {
+	if p.TargetTracking != nil {
+		if m := s.managed[policyIndex(p.Account, p.ARN)]; len(m) > 0 {
+			return m
+		}
+	}
+	return s.byAction[policyIndex(p.Account, p.ARN)]
+}
+
+// evaluate evaluates the alarm at now (once per tick) and records a state change.
+func (en *alarmEntry) evaluate(ctx context.Context, e *Evaluator, now time.Time) {
+	en.once.Do(func() {
+		res, err := e.evaluateAlarm(ctx, en.alarm, now)
+		if err != nil {
+			en.err = err
+			e.log.WarnContext(ctx, "evaluate alarm", "account", en.alarm.Account, "alarm", en.alarm.AlarmName, "err", err)
+			return
+		}
+		en.result = res
+		if res.State == en.alarm.StateValue {
+			return
+		}
+		a := en.alarm
+		a.StateValue, a.StateReason, a.StateUpdatedAt = res.State, res.Reason, now
+		stored, err := e.store.PutAlarm(ctx, a)
+		if err != nil {
+			// A concurrent PutMetricAlarm changed it: the next tick evaluates the new one.
+			e.log.WarnContext(ctx, "record alarm state", "account", a.Account, "alarm", a.AlarmName, "state", a.StateValue, "err", err)
+			return
+		}
+		en.alarm = stored
+	})
+}
+
+// evaluateAlarm queries the alarm's metric over its evaluation window, aligned to whole
+// periods so that each datapoint covers a complete period, and evaluates it.
+func (e *Evaluator) evaluateAlarm(ctx context.Context, a model.MetricAlarm, now time.Time) (scaling.AlarmResult, error) {
+	period := time.Duration(a.Period) * time.Second
+	if period <= 0 {
+		period = time.Minute
+	}
+	n := max(int(a.EvaluationPeriods), 1)
+	at := now.Truncate(period)
+	start := at.Add(-time.Duration(n) * period)
+	var samples []metrics.Sample
+	if len(a.Metrics) > 0 {
+		series, err := mathexpr.Evaluate(ctx, e.metrics, a.Account, a.Metrics, start, at, period)
+		if err != nil {
+			return scaling.AlarmResult{}, fmt.Errorf("metric math: %w", err)
+		}
+		if len(series) != 1 {
+			return scaling.AlarmResult{}, fmt.Errorf("metric math returns %d time series, want exactly one", len(series))
+		}
+		for _, s := range series {
+			samples = s
+		}
+	} else {
+		stat := a.Statistic
+		if stat == "" {
+			stat = a.ExtendedStatistic
+		}
+		q := metrics.Query{
+			Metric:    metrics.MetricID{Account: a.Account, Namespace: a.Namespace, Name: a.MetricName, Dimensions: a.Dimensions},
+			Statistic: stat,
+			Unit:      a.Unit,
+			Start:     start,
+			End:       at,
+			Period:    period,
+		}
+		var err error
+		samples, err = e.metrics.Query(ctx, q)
+		if err != nil && !errors.Is(err, metrics.ErrNoData) {
+			return scaling.AlarmResult{}, fmt.Errorf("query %s/%s: %w", a.Namespace, a.MetricName, err)
+		}
+	}
+	return scaling.EvaluateAlarm(a, samples, at), nil
+}

@@ -1,0 +1,504 @@
+package tsdb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"log/slog"
+	"math"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/scaled-dev/scaled/internal/clock"
+	"github.com/scaled-dev/scaled/internal/metrics"
+	"github.com/scaled-dev/scaled/internal/model"
+)
+
+// Defaults of Options.
+const (
+	DefaultRetention               = 24 * time.Hour
+	DefaultResolution              = time.Minute
+	DefaultHighResolution          = time.Second
+	DefaultHighResolutionRetention = 3 * time.Hour
+	DefaultMaxSeries               = 100_000
+	DefaultSnapshotInterval        = time.Minute
+)
+
+// Errors.
+var (
+	// ErrTooManySeries is returned by Put when storing a datum would exceed Options.MaxSeries.
+	ErrTooManySeries = errors.New("tsdb: series limit reached")
+	// ErrUnsupportedStatistic is returned by Query for statistics the store does not keep
+	// (percentiles and other extended statistics).
+	ErrUnsupportedStatistic = errors.New("tsdb: unsupported statistic")
+	// ErrInvalidQuery is returned by Query for a malformed query (period, time range).
+	ErrInvalidQuery = errors.New("tsdb: invalid query")
+)
+
+// Options configures a DB. Zero values take the defaults above.
+type Options struct {
+	Clock clock.Clock
+	// Retention is how long standard-resolution buckets are kept (default 24 h).
+	Retention time.Duration
+	// Resolution is the width of standard buckets (default 60 s); it must be a whole
+	// number of seconds.
+	Resolution time.Duration
+	// HighResolution is the width of high-resolution buckets (default 1 s).
+	HighResolution time.Duration
+	// HighResolutionRetention is how long high-resolution buckets are kept (default 3 h).
+	HighResolutionRetention time.Duration
+	// MaxSeries bounds the number of series (default 100 000).
+	MaxSeries int
+	// Path, if set, is the snapshot file: Open restores from it, Tick and Close write it.
+	Path string
+	// SnapshotInterval is how often Run calls Tick (default 1 min).
+	SnapshotInterval time.Duration
+	Logger           *slog.Logger
+}
+
+const nshards = 64
+
+// DB is the store. It is safe for concurrent use.
+type DB struct {
+	opts    Options
+	clk     clock.Clock
+	log     *slog.Logger
+	stdRes  int64 // seconds
+	hiRes   int64
+	stdKeep int64
+	hiKeep  int64
+	seed    maphash.Seed
+	shards  [nshards]shard
+	nseries atomic.Int64
+	snapMu  sync.Mutex // serialises snapshot file writes
+}
+
+type shard struct {
+	mu sync.RWMutex
+	m  map[string]*series
+}
+
+type bucket struct {
+	t                  int64 // bucket start, Unix seconds
+	n, sum, minv, maxv float64
+}
+
+func (b *bucket) merge(n, sum, minv, maxv float64) {
+	b.n += n
+	b.sum += sum
+	if minv < b.minv {
+		b.minv = minv
+	}
+	if maxv > b.maxv {
+		b.maxv = maxv
+	}
+}
+
+// tier is a sorted, sparse list of fixed-width buckets.
+type tier struct {
+	b []bucket
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
+}
+
+func (t *tier) add(res, ts int64, n, sum, minv, maxv float64) {
+	bt := floorDiv(ts, res) * res
+	l := len(t.b)
+	switch {
+	case l > 0 && t.b[l-1].t == bt:
+		t.b[l-1].merge(n, sum, minv, maxv)
+	case l == 0 || t.b[l-1].t < bt:
+		t.b = append(t.b, bucket{t: bt, n: n, sum: sum, minv: minv, maxv: maxv})
+	default:
+		i := sort.Search(l, func(i int) bool { return t.b[i].t >= bt })
+		if t.b[i].t == bt {
+			t.b[i].merge(n, sum, minv, maxv)
+			return
+		}
+		t.b = slices.Insert(t.b, i, bucket{t: bt, n: n, sum: sum, minv: minv, maxv: maxv})
+	}
+}
+
+// prune drops buckets that end at or before cutoff.
+func (t *tier) prune(res, cutoff int64) {
+	if len(t.b) == 0 || t.b[0].t+res > cutoff {
+		return
+	}
+	i := sort.Search(len(t.b), func(i int) bool { return t.b[i].t+res > cutoff })
+	if i == len(t.b) {
+		t.b = nil
+		return
+	}
+	rest := t.b[i:]
+	if cap(rest) > 2*len(rest)+16 {
+		rest = slices.Clone(rest)
+	}
+	t.b = rest
+}
+
+type series struct {
+	mu   sync.Mutex
+	id   metrics.MetricID // dimensions sorted by name
+	unit string
+	std  tier
+	hi   tier
+	last int64 // time of the newest datum, Unix seconds
+}
+
+// New returns an empty DB. It does not read Options.Path; use Open for that.
+func New(opts Options) *DB {
+	if opts.Clock == nil {
+		opts.Clock = clock.Real{}
+	}
+	if opts.Retention <= 0 {
+		opts.Retention = DefaultRetention
+	}
+	if opts.Resolution < time.Second {
+		opts.Resolution = DefaultResolution
+	}
+	if opts.HighResolution < time.Second {
+		opts.HighResolution = DefaultHighResolution
+	}
+	if opts.HighResolutionRetention <= 0 {
+		opts.HighResolutionRetention = DefaultHighResolutionRetention
+	}
+	if opts.MaxSeries <= 0 {
+		opts.MaxSeries = DefaultMaxSeries
+	}
+	if opts.SnapshotInterval <= 0 {
+		opts.SnapshotInterval = DefaultSnapshotInterval
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	db := &DB{
+		opts:    opts,
+		clk:     opts.Clock,
+		log:     opts.Logger,
+		stdRes:  int64(opts.Resolution / time.Second),
+		hiRes:   int64(opts.HighResolution / time.Second),
+		stdKeep: int64(opts.Retention / time.Second),
+		hiKeep:  int64(opts.HighResolutionRetention / time.Second),
+		seed:    maphash.MakeSeed(),
+	}
+	for i := range db.shards {
+		db.shards[i].m = make(map[string]*series)
+	}
+	return db
+}
+
+func (db *DB) shardFor(key string) *shard {
+	return &db.shards[maphash.String(db.seed, key)%nshards]
+}
+
+// lookup returns the series for key, creating it if create is set.
+func (db *DB) lookup(key string, id metrics.MetricID, create bool) (*series, error) {
+	sh := db.shardFor(key)
+	sh.mu.RLock()
+	s := sh.m[key]
+	sh.mu.RUnlock()
+	if s != nil || !create {
+		return s, nil
+	}
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if s = sh.m[key]; s != nil {
+		return s, nil
+	}
+	if db.nseries.Load() >= int64(db.opts.MaxSeries) {
+		return nil, fmt.Errorf("%w (%d series): not storing %s/%s", ErrTooManySeries, db.opts.MaxSeries, id.Namespace, id.Name)
+	}
+	id.Dimensions = slices.Clone(id.Dimensions)
+	sort.Slice(id.Dimensions, func(i, j int) bool { return id.Dimensions[i].Name < id.Dimensions[j].Name })
+	s = &series{id: id}
+	sh.m[key] = s
+	db.nseries.Add(1)
+	return s, nil
+}
+
+func finite(fs ...float64) bool {
+	for _, f := range fs {
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// Put stores data. Data older than the retention are dropped silently; a datum with a
+// non-positive SampleCount, a non-finite value or Min > Max is rejected with an error
+// (the other data are still stored).
+func (db *DB) Put(ctx context.Context, data []metrics.Datum) error {
+	now := db.clk.Now().Unix()
+	stdCut, hiCut := now-db.stdKeep, now-db.hiKeep
+	var errs []error
+	for i := range data {
+		d := &data[i]
+		if !(d.SampleCount > 0) || !finite(d.SampleCount, d.Sum, d.Min, d.Max) || d.Min > d.Max {
+			errs = append(errs, fmt.Errorf("tsdb: datum %d of %s/%s: invalid statistic set (SampleCount %v, Sum %v, Min %v, Max %v)",
+				i, d.Metric.Namespace, d.Metric.Name, d.SampleCount, d.Sum, d.Min, d.Max))
+			continue
+		}
+		ts := d.Time.Unix()
+		if ts+db.stdRes <= stdCut {
+			continue
+		}
+		key := d.Metric.Key()
+		s, err := db.lookup(key, d.Metric, true)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		s.mu.Lock()
+		if d.Unit != "" {
+			s.unit = d.Unit
+		}
+		s.std.add(db.stdRes, ts, d.SampleCount, d.Sum, d.Min, d.Max)
+		s.std.prune(db.stdRes, stdCut)
+		if d.HighResolution && ts+db.hiRes > hiCut {
+			s.hi.add(db.hiRes, ts, d.SampleCount, d.Sum, d.Min, d.Max)
+			s.hi.prune(db.hiRes, hiCut)
+		}
+		if ts > s.last {
+			s.last = ts
+		}
+		s.mu.Unlock()
+	}
+	return errors.Join(errs...)
+}
+
+// statFunc computes a statistic from an aggregated bucket.
+type statFunc func(b *bucket) float64
+
+func statistic(name string) (statFunc, error) {
+	switch name {
+	case metrics.StatAverage:
+		return func(b *bucket) float64 { return b.sum / b.n }, nil
+	case metrics.StatSum:
+		return func(b *bucket) float64 { return b.sum }, nil
+	case metrics.StatMinimum:
+		return func(b *bucket) float64 { return b.minv }, nil
+	case metrics.StatMaximum:
+		return func(b *bucket) float64 { return b.maxv }, nil
+	case metrics.StatSampleCount:
+		return func(b *bucket) float64 { return b.n }, nil
+	}
+	return nil, fmt.Errorf("%w %q: the built-in store keeps Average, Sum, Minimum, Maximum and SampleCount", ErrUnsupportedStatistic, name)
+}
+
+// Query implements metrics.Source.
+func (db *DB) Query(ctx context.Context, q metrics.Query) ([]metrics.Sample, error) {
+	if q.Period < time.Second || q.Period%time.Second != 0 {
+		return nil, fmt.Errorf("%w: period %v must be a positive whole number of seconds", ErrInvalidQuery, q.Period)
+	}
+	if !q.End.After(q.Start) {
+		return nil, fmt.Errorf("%w: end %v is not after start %v", ErrInvalidQuery, q.End, q.Start)
+	}
+	stat, err := statistic(q.Statistic)
+	if err != nil {
+		return nil, err
+	}
+	s, _ := db.lookup(q.Metric.Key(), q.Metric, false)
+	if s == nil {
+		return nil, metrics.ErrNoData
+	}
+	p := int64(q.Period / time.Second)
+	start := floorDiv(q.Start.Unix(), p) * p
+	end := q.End.Unix()
+	if q.End.Nanosecond() != 0 {
+		end++
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if q.Unit != "" && s.unit != "" && q.Unit != s.unit {
+		return nil, metrics.ErrNoData
+	}
+	tr := &s.std
+	if (p < db.stdRes || p%db.stdRes != 0) && len(s.hi.b) > 0 {
+		tr = &s.hi
+	}
+	b := tr.b
+	i := sort.Search(len(b), func(i int) bool { return b[i].t >= start })
+	var out []metrics.Sample
+	var acc bucket
+	have := false
+	for ; i < len(b) && b[i].t < end; i++ {
+		pt := floorDiv(b[i].t, p) * p
+		if have && pt != acc.t {
+			out = append(out, metrics.Sample{Time: time.Unix(acc.t, 0).UTC(), Value: stat(&acc)})
+			have = false
+		}
+		if !have {
+			acc = bucket{t: pt, n: b[i].n, sum: b[i].sum, minv: b[i].minv, maxv: b[i].maxv}
+			have = true
+			continue
+		}
+		acc.merge(b[i].n, b[i].sum, b[i].minv, b[i].maxv)
+	}
+	if have {
+		out = append(out, metrics.Sample{Time: time.Unix(acc.t, 0).UTC(), Value: stat(&acc)})
+	}
+	if len(out) == 0 {
+		return nil, metrics.ErrNoData
+	}
+	return out, nil
+}
+
+// SeriesInfo describes one stored series.
+type SeriesInfo struct {
+	Metric metrics.MetricID
+	Unit   string
+	// Last is the time of the newest datum.
+	Last time.Time
+}
+
+// Series lists the series of account ("" for every account) that received data at or
+// after activeSince (zero for all), sorted by namespace, name and dimensions.
+func (db *DB) Series(ctx context.Context, account string, activeSince time.Time) ([]SeriesInfo, error) {
+	var out []SeriesInfo
+	since := int64(math.MinInt64)
+	if !activeSince.IsZero() {
+		since = activeSince.Unix()
+	}
+	for i := range db.shards {
+		sh := &db.shards[i]
+		sh.mu.RLock()
+		for _, s := range sh.m {
+			if account != "" && s.id.Account != account {
+				continue
+			}
+			s.mu.Lock()
+			if s.last >= since && (len(s.std.b) > 0 || len(s.hi.b) > 0) {
+				id := s.id
+				id.Dimensions = slices.Clone(id.Dimensions)
+				out = append(out, SeriesInfo{Metric: id, Unit: s.unit, Last: time.Unix(s.last, 0).UTC()})
+			}
+			s.mu.Unlock()
+		}
+		sh.mu.RUnlock()
+	}
+	sort.Slice(out, func(i, j int) bool { return seriesLess(out[i].Metric, out[j].Metric) })
+	return out, nil
+}
+
+func seriesLess(a, b metrics.MetricID) bool {
+	if a.Account != b.Account {
+		return a.Account < b.Account
+	}
+	if a.Namespace != b.Namespace {
+		return a.Namespace < b.Namespace
+	}
+	if a.Name != b.Name {
+		return a.Name < b.Name
+	}
+	return dimString(a.Dimensions) < dimString(b.Dimensions)
+}
+
+func dimString(d []model.MetricDimension) string {
+	var b strings.Builder
+	for _, x := range d {
+		b.WriteString(x.Name)
+		b.WriteByte('=')
+		b.WriteString(x.Value)
+		b.WriteByte(0)
+	}
+	return b.String()
+}
+
+// Stats counts what the store holds.
+type Stats struct {
+	Series  int
+	Buckets int
+}
+
+// Stats returns the current counts.
+func (db *DB) Stats() Stats {
+	var st Stats
+	for i := range db.shards {
+		sh := &db.shards[i]
+		sh.mu.RLock()
+		for _, s := range sh.m {
+			s.mu.Lock()
+			st.Buckets += len(s.std.b) + len(s.hi.b)
+			s.mu.Unlock()
+		}
+		st.Series += len(sh.m)
+		sh.mu.RUnlock()
+	}
+	return st
+}
+
+// Prune drops expired buckets and the series left without data.
+func (db *DB) Prune() {
+	now := db.clk.Now().Unix()
+	stdCut, hiCut := now-db.stdKeep, now-db.hiKeep
+	for i := range db.shards {
+		sh := &db.shards[i]
+		sh.mu.Lock()
+		for k, s := range sh.m {
+			s.mu.Lock()
+			s.std.prune(db.stdRes, stdCut)
+			s.hi.prune(db.hiRes, hiCut)
+			empty := len(s.std.b) == 0 && len(s.hi.b) == 0
+			s.mu.Unlock()
+			if empty {
+				delete(sh.m, k)
+				db.nseries.Add(-1)
+			}
+		}
+		sh.mu.Unlock()
+	}
+}
+
+// Tick prunes expired data and, when Options.Path is set, writes the snapshot file.
+func (db *DB) Tick(ctx context.Context) error {
+	db.Prune()
+	if db.opts.Path == "" {
+		return nil
+	}
+	return db.SaveFile(db.opts.Path)
+}
+
+// Run calls Tick every Options.SnapshotInterval until ctx ends. Tick errors are logged.
+func (db *DB) Run(ctx context.Context) error {
+	t := db.clk.NewTicker(db.opts.SnapshotInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C():
+			if err := db.Tick(ctx); err != nil {
+				db.log.Error("tsdb maintenance failed", "err", err)
+			}
+		}
+	}
+}
+
+// Close writes the final snapshot when Options.Path is set.
+func (db *DB) Close() error {
+	if db.opts.Path == "" {
+		return nil
+	}
+	db.Prune()
+	return db.SaveFile(db.opts.Path)
+}
+
+// String describes the configuration, for logs.
+func (db *DB) String() string {
+	return "tsdb(resolution " + strconv.FormatInt(db.stdRes, 10) + "s for " + db.opts.Retention.String() +
+		", high resolution " + strconv.FormatInt(db.hiRes, 10) + "s for " + db.opts.HighResolutionRetention.String() + ")"
+}

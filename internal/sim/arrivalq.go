@@ -1,0 +1,18 @@
+package sim
+
+import "github.com/scaled-dev/scaled/internal/sim/trace"
+
+// arrivalQueue adapts trace.Arrivals to Unix nanoseconds.
+type arrivalQueue struct {
+	a *trace.Arrivals
+}
+
+func (q *arrivalQueue) peek() (int64, bool) {
+	t, ok := q.a.Peek()
+	if !ok {
+		return 0, false
+	}
+	return t.UnixNano(), true
+}
+
+func (q *arrivalQueue) pop() { q.a.Next() }

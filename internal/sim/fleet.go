@@ -1,0 +1,328 @@
+package sim
+
+import (
+	"container/heap"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/scaled-dev/scaled/internal/model"
+	"github.com/scaled-dev/scaled/internal/resource"
+)
+
+// recorder is the part of icmetrics.Recorder the fleet drives (the same calls the local
+// serving runtime makes).
+type recorder interface {
+	RequestStarted(t time.Time)
+	RequestFinished(t time.Time, modelLatency, overheadLatency time.Duration, status int)
+	NoCapacity(t time.Time)
+	SetCopies(t time.Time, n int)
+}
+
+// fleetConfig is the resolved fleet model.
+type fleetConfig struct {
+	service       ServiceTime
+	concurrency   int
+	startup       int64 // ns
+	failProb      float64
+	initial       int
+	queueLimit    int
+	slo           int64 // ns, on the wait before service
+	timeout       int64 // ns, longest wait before a queued request fails
+	minuteStartNs int64 // start of the first timeline minute
+}
+
+type simCopy struct {
+	inflight int
+	draining bool
+	removed  bool
+}
+
+type completion struct {
+	at   int64
+	c    *simCopy
+	wait int64
+	svc  int64
+}
+
+type completions []completion
+
+func (h completions) Len() int           { return len(h) }
+func (h completions) Less(i, j int) bool { return h[i].at < h[j].at }
+func (h completions) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *completions) Push(x any)        { *h = append(*h, x.(completion)) }
+func (h *completions) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// fleet is the simulated inference component: copies with a start-up delay and a per-copy
+// concurrency limit, a bounded FIFO queue in front of them, and an event loop that serves
+// requests in time order. It implements resource.Actuator for the control loop.
+type fleet struct {
+	mu  sync.Mutex
+	cfg fleetConfig
+	rec recorder
+	rng *rand.Rand
+	svc *sampler
+
+	now      int64
+	desired  int32
+	copies   []*simCopy // in service (not draining)
+	draining int        // copies draining (still billed)
+	starting []int64    // ready times of copies starting, ascending
+	queue    []int64    // arrival times of waiting requests (FIFO ring)
+	qhead    int
+	done     completions
+
+	acc *accounting
+}
+
+func newFleet(cfg fleetConfig, rec recorder, seed uint64, start int64, acc *accounting) *fleet {
+	rng := rand.New(rand.NewPCG(seed, seed^0x5851f42d4c957f2d))
+	f := &fleet{cfg: cfg, rec: rec, rng: rng, svc: newSampler(cfg.service, rng), now: start, acc: acc}
+	for range cfg.initial {
+		f.copies = append(f.copies, &simCopy{})
+	}
+	f.desired = int32(cfg.initial)
+	rec.SetCopies(time.Unix(0, start), len(f.copies))
+	acc.setCopies(start, f.billed(), len(f.copies))
+	return f
+}
+
+func (f *fleet) billed() int { return len(f.copies) + f.draining + len(f.starting) }
+
+func (f *fleet) queued() int { return len(f.queue) - f.qhead }
+
+// nextInternal returns the time of the next internal event (completion, copy ready, queue
+// timeout) or -1.
+func (f *fleet) nextInternal() int64 {
+	next := int64(-1)
+	if len(f.done) > 0 {
+		next = f.done[0].at
+	}
+	if len(f.starting) > 0 && (next < 0 || f.starting[0] < next) {
+		next = f.starting[0]
+	}
+	if f.queued() > 0 {
+		if dl := f.queue[f.qhead] + f.cfg.timeout; next < 0 || dl < next {
+			next = dl
+		}
+	}
+	return next
+}
+
+// runUntil processes internal events and arrivals up to and including t in time order,
+// then sets the fleet's time to t, so a control-loop tick at t sees everything that
+// happened by then.
+func (f *fleet) runUntil(t int64, arr *arrivalQueue) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for {
+		ie := f.nextInternal()
+		at, ok := arr.peek()
+		if ok && at > t {
+			ok = false
+		}
+		if ie >= 0 && ie > t {
+			ie = -1
+		}
+		switch {
+		case ie < 0 && !ok:
+			f.now = t
+			return
+		case ie >= 0 && (!ok || ie <= at):
+			f.now = ie
+			f.internal(ie)
+		default:
+			arr.pop()
+			f.now = at
+			f.arrive(at)
+		}
+	}
+}
+
+func (f *fleet) internal(t int64) {
+	if len(f.done) > 0 && f.done[0].at == t {
+		c := heap.Pop(&f.done).(completion)
+		f.finish(t, c)
+		return
+	}
+	if len(f.starting) > 0 && f.starting[0] == t {
+		f.starting = f.starting[1:]
+		if f.cfg.failProb > 0 && f.rng.Float64() < f.cfg.failProb {
+			// The copy failed to start; the runtime launches a replacement at once.
+			f.acc.startFailures++
+			f.insertStarting(t + f.cfg.startup)
+			return
+		}
+		c := &simCopy{}
+		f.copies = append(f.copies, c)
+		f.copiesChanged(t)
+		f.dispatch(t)
+		return
+	}
+	if f.queued() > 0 && f.queue[f.qhead]+f.cfg.timeout == t {
+		arr := f.popQueue()
+		f.rec.RequestFinished(time.Unix(0, t), 0, time.Duration(t-arr), 504)
+		f.acc.failed(arr, reasonTimeout)
+	}
+}
+
+func (f *fleet) insertStarting(at int64) {
+	i := len(f.starting)
+	for i > 0 && f.starting[i-1] > at {
+		i--
+	}
+	f.starting = append(f.starting, 0)
+	copy(f.starting[i+1:], f.starting[i:])
+	f.starting[i] = at
+}
+
+func (f *fleet) popQueue() int64 {
+	a := f.queue[f.qhead]
+	f.qhead++
+	if f.qhead > 1024 && f.qhead*2 > len(f.queue) {
+		n := copy(f.queue, f.queue[f.qhead:])
+		f.queue = f.queue[:n]
+		f.qhead = 0
+	}
+	return a
+}
+
+func (f *fleet) copiesChanged(t int64) {
+	f.rec.SetCopies(time.Unix(0, t), len(f.copies))
+	f.acc.setCopies(t, f.billed(), len(f.copies))
+}
+
+// leastLoaded returns the in-service copy with the fewest requests in flight if it has a
+// free slot.
+func (f *fleet) leastLoaded() *simCopy {
+	var best *simCopy
+	for _, c := range f.copies {
+		if c.inflight < f.cfg.concurrency && (best == nil || c.inflight < best.inflight) {
+			best = c
+			if c.inflight == 0 {
+				break
+			}
+		}
+	}
+	return best
+}
+
+func (f *fleet) start(t int64, c *simCopy, arrival int64) {
+	c.inflight++
+	s := f.svc.draw()
+	heap.Push(&f.done, completion{at: t + s, c: c, wait: t - arrival, svc: s})
+}
+
+func (f *fleet) arrive(t int64) {
+	f.acc.arrived(t)
+	tt := time.Unix(0, t)
+	if len(f.copies) == 0 {
+		f.rec.NoCapacity(tt)
+		f.acc.failed(t, reasonNoCapacity)
+		return
+	}
+	if c := f.leastLoaded(); c != nil && f.queued() == 0 {
+		f.rec.RequestStarted(tt)
+		f.start(t, c, t)
+		return
+	}
+	if f.queued() >= f.cfg.queueLimit {
+		f.rec.RequestStarted(tt)
+		f.rec.RequestFinished(tt, 0, 0, 503)
+		f.acc.failed(t, reasonQueueFull)
+		return
+	}
+	f.rec.RequestStarted(tt)
+	f.queue = append(f.queue, t)
+}
+
+func (f *fleet) finish(t int64, c completion) {
+	c.c.inflight--
+	f.rec.RequestFinished(time.Unix(0, t), time.Duration(c.svc), time.Duration(c.wait), 200)
+	f.acc.served(t-c.svc-c.wait, c.wait, c.wait+c.svc, c.wait > f.cfg.slo)
+	if c.c.draining && c.c.inflight == 0 && !c.c.removed {
+		c.c.removed = true
+		f.draining--
+		f.acc.setCopies(t, f.billed(), len(f.copies))
+	}
+	f.dispatch(t)
+}
+
+// dispatch starts queued requests while a copy has a free slot.
+func (f *fleet) dispatch(t int64) {
+	for f.queued() > 0 {
+		c := f.leastLoaded()
+		if c == nil {
+			return
+		}
+		arr := f.popQueue()
+		f.start(t, c, arr)
+	}
+}
+
+// State implements resource.Actuator.
+func (f *fleet) State(_ context.Context, _ model.TargetKey) (resource.State, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	st := resource.State{Desired: f.desired, Actual: int32(len(f.copies)), Status: resource.StatusSuccessful}
+	if len(f.starting) > 0 || int32(len(f.copies)) != f.desired {
+		st.Status = resource.StatusInProgress
+		st.Message = fmt.Sprintf("%d of %d copies in service, %d starting", len(f.copies), f.desired, len(f.starting))
+	}
+	return st, nil
+}
+
+// SetDesired implements resource.Actuator: extra copies start now and serve after the
+// start-up time; on scale-in, copies still starting are cancelled first (newest first), then
+// the least-loaded copies stop taking requests and leave once their requests finish.
+func (f *fleet) SetDesired(_ context.Context, _ model.TargetKey, n int32) error {
+	if n < 0 {
+		return fmt.Errorf("desired copies %d: %w", n, resource.ErrNotScalable)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	t := f.now
+	f.acc.setDesired(t, n)
+	f.desired = n
+	have := len(f.copies) + len(f.starting)
+	for ; have < int(n); have++ {
+		f.insertStarting(t + f.cfg.startup)
+	}
+	for have > int(n) && len(f.starting) > 0 {
+		f.starting = f.starting[:len(f.starting)-1]
+		have--
+	}
+	changed := false
+	for have > int(n) && len(f.copies) > 0 {
+		// Remove the least-loaded copy.
+		bi := 0
+		for i, c := range f.copies {
+			if c.inflight < f.copies[bi].inflight {
+				bi = i
+			}
+		}
+		c := f.copies[bi]
+		f.copies = append(f.copies[:bi], f.copies[bi+1:]...)
+		if c.inflight > 0 {
+			c.draining = true
+			f.draining++
+		} else {
+			c.removed = true
+		}
+		have--
+		changed = true
+	}
+	if changed {
+		f.copiesChanged(t)
+	} else {
+		f.acc.setCopies(t, f.billed(), len(f.copies))
+	}
+	return nil
+}

@@ -1,0 +1,51 @@
+package trace
+
+import (
+	"fmt"
+	"io"
+	"time"
+)
+
+// azureLayout is the timestamp layout of the Azure LLM inference traces (7 fractional
+// digits, no zone; read as UTC).
+const azureLayout = "2006-01-02 15:04:05.0000000"
+
+// AzureLLM is the Azure LLM inference trace format (2023 code and conversation):
+// CSV with header TIMESTAMP,ContextTokens,GeneratedTokens, one row per request.
+func AzureLLM() Format {
+	return Format{
+		Name:        "azure-llm",
+		Description: "Azure LLM inference trace CSV (TIMESTAMP,ContextTokens,GeneratedTokens), one row per request",
+		Open: func(r io.Reader, _ OpenOptions) (Reader, error) {
+			rows := newCSVRows(r, "azure-llm")
+			idx, err := rows.header("TIMESTAMP")
+			if err != nil {
+				return nil, err
+			}
+			return &azureReader{rows: rows, col: idx[0]}, nil
+		},
+	}
+}
+
+type azureReader struct {
+	rows *csvRows
+	col  int
+}
+
+func (a *azureReader) Next() (Event, error) {
+	rec, line, err := a.rows.next()
+	if err != nil {
+		return Event{}, err
+	}
+	s := field(rec, a.col)
+	t, err := time.ParseInLocation(azureLayout, s, time.UTC)
+	if err != nil {
+		// Tolerate fewer fractional digits.
+		t2, err2 := time.ParseInLocation("2006-01-02 15:04:05.999999999", s, time.UTC)
+		if err2 != nil {
+			return Event{}, fmt.Errorf("azure-llm: line %d: TIMESTAMP %q is not like 2023-11-16 18:17:03.9799600", line, s)
+		}
+		t = t2
+	}
+	return Event{Time: t, Count: 1}, nil
+}
