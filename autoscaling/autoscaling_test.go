@@ -81,12 +81,27 @@ func TestInferenceComponentSetup(t *testing.T) {
 			wantErr:   "set up inference component my-ic: put scaling policy my-ic-invocations-per-copy on sagemaker inference-component/my-ic sagemaker:inference-component:DesiredCopyCount: boom",
 		},
 		{
-			name:    "policy failure keeps a target that existed before",
-			prepare: func(t *testing.T, f *fakeClient) { mustRegister(t, f, myIC().Target()) },
-			fail:    map[string]error{"PutScalingPolicy": errBoom},
-			ic:      myIC(),
+			name:      "policy failure keeps a target that existed before",
+			prepare:   func(t *testing.T, f *fakeClient) { mustRegister(t, f, myIC().Target()) },
+			fail:      map[string]error{"PutScalingPolicy": errBoom},
+			ic:        myIC(),
 			wantCalls: []string{icDescrib, "RegisterScalableTarget " + icKey, "PutScalingPolicy " + icKey + " my-ic-invocations-per-copy"},
 			wantState: []string{"target " + icKey + " min=1 max=4"},
+			wantErrIs: errBoom,
+			wantErr:   "set up inference component my-ic: put scaling policy my-ic-invocations-per-copy on sagemaker inference-component/my-ic sagemaker:inference-component:DesiredCopyCount: boom",
+		},
+		{
+			name: "policy failure restores the bounds of a target that existed before",
+			prepare: func(t *testing.T, f *fakeClient) {
+				st := myIC().Target()
+				st.Min, st.Max = 2, 3
+				mustRegister(t, f, st)
+			},
+			fail: map[string]error{"PutScalingPolicy": errBoom},
+			ic:   myIC(),
+			wantCalls: []string{icDescrib, "RegisterScalableTarget " + icKey, "PutScalingPolicy " + icKey + " my-ic-invocations-per-copy",
+				"RegisterScalableTarget " + icKey},
+			wantState: []string{"target " + icKey + " min=2 max=3"},
 			wantErrIs: errBoom,
 			wantErr:   "set up inference component my-ic: put scaling policy my-ic-invocations-per-copy on sagemaker inference-component/my-ic sagemaker:inference-component:DesiredCopyCount: boom",
 		},
@@ -193,9 +208,20 @@ func mustRegister(t *testing.T, f *fakeClient, st autoscaling.ScalableTarget) {
 	}
 }
 
-func TestInferenceComponentPolicyInput(t *testing.T) {
+func TestInferenceComponentInputs(t *testing.T) {
 	f := newFake()
 	mustSetup(t, f, myIC())
+	wantTarget := &applicationautoscaling.RegisterScalableTargetInput{
+		ServiceNamespace:  types.ServiceNamespaceSagemaker,
+		ResourceId:        aws.String("inference-component/my-ic"),
+		ScalableDimension: types.ScalableDimensionSageMakerInferenceComponentDesiredCopyCount,
+		MinCapacity:       aws.Int32(1),
+		MaxCapacity:       aws.Int32(4),
+		// No SuspendedState: Setup leaves suspension alone.
+	}
+	if diff := cmp.Diff(wantTarget, f.targets[icKey], ignoreUnexported); diff != "" {
+		t.Errorf("RegisterScalableTarget input mismatch (-want +got):\n%s", diff)
+	}
 	got := f.policies[icPolicy]
 	want := &applicationautoscaling.PutScalingPolicyInput{
 		PolicyName:        aws.String("my-ic-invocations-per-copy"),
@@ -427,7 +453,7 @@ func TestScalableTarget(t *testing.T) {
 		Dimension:  types.ScalableDimensionSageMakerInferenceComponentDesiredCopyCount,
 		Min:        0,
 		Max:        3,
-		Suspended:  autoscaling.Suspended{ScheduledScaling: true},
+		Suspended:  &autoscaling.Suspended{ScheduledScaling: true},
 		Tags:       map[string]string{"team": "ml"},
 	}
 	if _, ok, err := st.Describe(ctx, f); err != nil || ok {

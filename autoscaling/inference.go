@@ -83,17 +83,18 @@ func (ic InferenceComponent) Policy() TargetTracking {
 	}
 }
 
-// Setup registers the component's target (or updates it) and puts the target-tracking
-// policy on it. Running it again with the same values changes nothing. If putting the policy
-// fails on a target this call registered, Setup deregisters the target again so that nothing
-// is left half done, and returns the policy error (joined with the undo's error if that
-// fails too, for example because ctx was cancelled).
+// Setup registers the component's target (or updates its bounds, leaving any suspension as
+// it is) and puts the target-tracking policy on it. Running it again with the same values
+// changes nothing. If putting the policy fails, Setup puts the target back as it found it —
+// deregistered if this call registered it, otherwise with its previous bounds — so that
+// nothing is left half done, and returns the policy error (joined with the undo's error if
+// that fails too, for example because ctx was cancelled).
 func (ic InferenceComponent) Setup(ctx context.Context, c Client) error {
 	if err := ic.validate(); err != nil {
 		return fmt.Errorf("set up inference component: %w", err)
 	}
 	t := ic.Target()
-	_, existed, err := t.Describe(ctx, c)
+	prev, existed, err := t.Describe(ctx, c)
 	if err != nil {
 		return fmt.Errorf("set up inference component %s: %w", ic.ComponentName, err)
 	}
@@ -102,15 +103,29 @@ func (ic InferenceComponent) Setup(ctx context.Context, c Client) error {
 	}
 	if _, err := ic.Policy().Apply(ctx, c, t); err != nil {
 		err = fmt.Errorf("set up inference component %s: %w", ic.ComponentName, err)
-		if existed {
-			return err
-		}
-		if uerr := t.Deregister(ctx, c); uerr != nil && !IsNotFound(uerr) {
+		if uerr := undoRegister(ctx, c, t, prev, existed); uerr != nil {
 			return errors.Join(err, fmt.Errorf("undo registration: %w", uerr))
 		}
 		return err
 	}
 	return nil
+}
+
+// undoRegister puts t back as Describe found it before Setup registered it: deregistered
+// if it did not exist, otherwise with its previous capacity bounds.
+func undoRegister(ctx context.Context, c Client, t ScalableTarget, prev Registration, existed bool) error {
+	if !existed {
+		if err := t.Deregister(ctx, c); err != nil && !IsNotFound(err) {
+			return err
+		}
+		return nil
+	}
+	if prev.Min == t.Min && prev.Max == t.Max {
+		return nil
+	}
+	t.Min, t.Max = prev.Min, prev.Max
+	_, err := t.Register(ctx, c)
+	return err
 }
 
 // Cleanup deletes the component's policy and deregisters its target. Parts already gone

@@ -132,7 +132,7 @@ func (p TargetTracking) Apply(ctx context.Context, c Client, t ScalableTarget) (
 		return "", fmt.Errorf("put target-tracking policy: %w", err)
 	}
 	return putPolicy(ctx, c, t, p.PolicyName, &applicationautoscaling.PutScalingPolicyInput{
-		PolicyType: types.PolicyTypeTargetTrackingScaling,
+		PolicyType:                               types.PolicyTypeTargetTrackingScaling,
 		TargetTrackingScalingPolicyConfiguration: cfg,
 	})
 }

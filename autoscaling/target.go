@@ -22,9 +22,9 @@ type ScalableTarget struct {
 	Dimension types.ScalableDimension
 	// Min and Max bound the capacity; both are sent on every Register.
 	Min, Max int32
-	// Suspended pauses parts of scaling; Register always sends it, so a zero value resumes
-	// everything.
-	Suspended Suspended
+	// Suspended, when set, pauses or resumes parts of scaling. Nil leaves the suspension of an
+	// existing target as it is (a new target starts with nothing suspended).
+	Suspended *Suspended
 	// RoleARN is only needed for namespaces without a service-linked role.
 	RoleARN string
 	// Tags are applied when the target is created.
@@ -73,12 +73,14 @@ func (t ScalableTarget) Register(ctx context.Context, c Client) (arn string, err
 		ScalableDimension: t.Dimension,
 		MinCapacity:       aws.Int32(t.Min),
 		MaxCapacity:       aws.Int32(t.Max),
-		SuspendedState: &types.SuspendedState{
-			DynamicScalingInSuspended:  aws.Bool(t.Suspended.DynamicScalingIn),
-			DynamicScalingOutSuspended: aws.Bool(t.Suspended.DynamicScalingOut),
-			ScheduledScalingSuspended:  aws.Bool(t.Suspended.ScheduledScaling),
-		},
-		Tags: t.Tags,
+		Tags:              t.Tags,
+	}
+	if s := t.Suspended; s != nil {
+		in.SuspendedState = &types.SuspendedState{
+			DynamicScalingInSuspended:  aws.Bool(s.DynamicScalingIn),
+			DynamicScalingOutSuspended: aws.Bool(s.DynamicScalingOut),
+			ScheduledScalingSuspended:  aws.Bool(s.ScheduledScaling),
+		}
 	}
 	if t.RoleARN != "" {
 		in.RoleARN = aws.String(t.RoleARN)

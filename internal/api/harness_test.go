@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	aas "github.com/aws/aws-sdk-go-v2/service/applicationautoscaling"
 	"github.com/aws/smithy-go"
@@ -62,6 +64,19 @@ func newEnvWithStore(t testing.TB, st api.Store, opts ...func(*api.Options)) *en
 	return &env{srv: srv, store: st, clock: clk}
 }
 
+// testRetryer retries without delay. The SDK can lose a keep-alive connection to a race
+// between its request-body close and the transport's write loop ("use of closed network
+// connection", aws/aws-sdk-go-v2#2737); its standard retryer retries that, so tests use it too,
+// without backoff or retry quota. Server errors (HTTP 500) are retried as well and still
+// surface after the last attempt.
+func testRetryer() aws.Retryer {
+	return retry.NewStandard(func(o *retry.StandardOptions) {
+		o.MaxAttempts = 3
+		o.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return 0, nil })
+		o.RateLimiter = ratelimit.None
+	})
+}
+
 // client returns a real SDK client calling the server as account.
 func (e *env) client(account string) *aas.Client {
 	return aas.New(aas.Options{
@@ -69,7 +84,7 @@ func (e *env) client(account string) *aas.Client {
 		BaseEndpoint: aws.String(e.srv.URL),
 		Credentials:  credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""),
 		HTTPClient:   e.srv.Client(),
-		Retryer:      aws.NopRetryer{},
+		Retryer:      testRetryer(),
 		APIOptions:   []func(*middleware.Stack) error{smithyhttp.AddHeaderValue(accountHeader, account)},
 	})
 }

@@ -321,8 +321,9 @@ func randomString(alphabet string, n int) (string, error) {
 }
 
 // WriteFile writes creds to path in the shared-credentials format that LoadFile reads, with
-// mode 0600. It writes a temporary file in the same directory and renames it over path, so a
-// reader sees either the old file or the new one.
+// mode 0600, creating its directory (mode 0700) if needed. It writes a temporary file in the
+// same directory and renames it over path, so a reader sees either the old file or the new
+// one.
 func WriteFile(path string, creds []Credential) error {
 	if _, err := NewKeyRing(creds...); err != nil {
 		return fmt.Errorf("write credentials %s: %w", path, err)
@@ -341,6 +342,9 @@ func WriteFile(path string, creds []Credential) error {
 			c.Profile, c.AccessKeyID, c.SecretAccessKey, account)
 	}
 	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("write credentials %s: %w", path, err)
+	}
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return fmt.Errorf("write credentials %s: %w", path, err)

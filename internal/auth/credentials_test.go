@@ -163,7 +163,7 @@ func TestGenerate(t *testing.T) {
 }
 
 func TestWriteFileRoundTrip(t *testing.T) {
-	dir := t.TempDir()
+	dir := filepath.Join(t.TempDir(), "new-dir")
 	path := filepath.Join(dir, "credentials")
 	a, err := Generate("default", "")
 	if err != nil {
@@ -173,8 +173,8 @@ func TestWriteFileRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// An existing file is replaced.
-	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
+	// The directory is created, and an existing file is replaced.
+	if err := WriteFile(path, []Credential{b}); err != nil {
 		t.Fatal(err)
 	}
 	if err := WriteFile(path, []Credential{a, b}); err != nil {

@@ -107,9 +107,7 @@ func NewVerifier(o VerifierOptions) *Verifier {
 // sigInput is what a request says about its own signature.
 type sigInput struct {
 	presigned     bool
-	authorization string // raw header, for messages
 	accessKeyID   string
-	scopeDate     string
 	region        string
 	service       string
 	signedHeaders []string
@@ -182,7 +180,7 @@ func (v *Verifier) parse(r *http.Request) (*sigInput, error) {
 }
 
 func parseHeader(r *http.Request, auth string) (*sigInput, error) {
-	in := &sigInput{authorization: auth}
+	in := &sigInput{}
 	algo, rest, _ := strings.Cut(strings.TrimSpace(auth), " ")
 	params := map[string]string{}
 	for part := range strings.SplitSeq(rest, ",") {
@@ -303,7 +301,7 @@ func (in *sigInput) setCredential(c string) error {
 	if want := in.amzDate[:8]; parts[1] != want {
 		return errInvalid("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '%s' != '%s', from '%s'.", parts[1], want, in.amzDate)
 	}
-	in.accessKeyID, in.scopeDate, in.region, in.service = parts[0], parts[1], parts[2], parts[3]
+	in.accessKeyID, in.region, in.service = parts[0], parts[2], parts[3]
 	return nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -660,4 +661,33 @@ func TestVerifySignedUserAgent(t *testing.T) {
 	if _, err := v.Verify(req); err == nil {
 		t.Error("Verify accepted a changed signed User-Agent")
 	}
+}
+
+// TestVerifyConcurrent verifies requests of two keys from many goroutines (run with -race).
+func TestVerifyConcurrent(t *testing.T) {
+	v := NewVerifier(VerifierOptions{Keys: testKeys(t), Clock: clock.NewFake(t0), Region: testRegion, Services: testServices})
+	body := []byte(testBody)
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			s := defaultSigning()
+			want := testCred
+			if i%2 == 1 {
+				s.key, s.secret, want = otherCred.AccessKeyID, otherCred.SecretAccessKey, otherCred
+			}
+			for range 50 {
+				req := httptest.NewRequest(http.MethodPost, "http://scaled.test/", bytes.NewReader(body))
+				if err := v4.NewSigner().SignHTTP(context.Background(), s.creds(), req, sha(body), s.service, s.region, s.at); err != nil {
+					t.Error(err)
+					return
+				}
+				got, err := v.Verify(req)
+				if err != nil || got != want {
+					t.Errorf("Verify = %+v, %v; want %+v", got, err, want)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

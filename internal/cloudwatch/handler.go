@@ -172,9 +172,12 @@ func (h *Handler) Match(r *http.Request) bool {
 	if r.Body == nil || r.Header.Get("Content-Encoding") != "" {
 		return false
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, h.opts.MaxBody+1))
-	_ = r.Body.Close()
-	r.Body = io.NopCloser(bytes.NewReader(body))
+	orig := r.Body
+	body, err := io.ReadAll(io.LimitReader(orig, h.opts.MaxBody+1))
+	r.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(body), orig), orig}
 	if err != nil {
 		return false
 	}

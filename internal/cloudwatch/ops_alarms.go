@@ -173,24 +173,34 @@ func (h *Handler) putMetricAlarm(ctx context.Context, in *PutMetricAlarmInput) (
 	if h.opts.Alarms == nil {
 		return nil, errors.New("cloudwatch: no alarm store configured")
 	}
-	old, err := h.opts.Alarms.GetAlarm(ctx, acct, in.AlarmName)
-	switch {
-	case err == nil:
-		// An update keeps the state (AWS) and the owner of a managed alarm.
-		a.StateValue, a.StateReason, a.StateReasonData, a.StateUpdatedAt = old.StateValue, old.StateReason, old.StateReasonData, old.StateUpdatedAt
-		a.ManagedBy = old.ManagedBy
-		if old.ManagedBy != "" {
-			h.log.Warn("managed alarm overwritten through the CloudWatch API", "account", acct, "alarm", in.AlarmName, "managed_by", old.ManagedBy)
+	// Compare-and-swap against the stored alarm so that a state the control loop records
+	// meanwhile is not lost.
+	for range maxAlarmCASRetries {
+		old, err := h.opts.Alarms.GetAlarm(ctx, acct, in.AlarmName)
+		switch {
+		case err == nil:
+			// An update keeps the state (AWS) and the owner of a managed alarm.
+			a.StateValue, a.StateReason, a.StateReasonData, a.StateUpdatedAt = old.StateValue, old.StateReason, old.StateReasonData, old.StateUpdatedAt
+			a.ManagedBy, a.Revision = old.ManagedBy, old.Revision
+			if old.ManagedBy != "" {
+				h.log.Warn("managed alarm overwritten through the CloudWatch API", "account", acct, "alarm", in.AlarmName, "managed_by", old.ManagedBy)
+			}
+		case errors.Is(err, store.ErrNotFound):
+			a.StateValue, a.StateReason, a.StateReasonData, a.StateUpdatedAt = StateInsufficientData, "Unchecked: Initial alarm creation", "", now
+			a.ManagedBy, a.Revision = "", 0
+		default:
+			return nil, fmt.Errorf("cloudwatch: reading alarm %s: %w", in.AlarmName, err)
 		}
-	case errors.Is(err, store.ErrNotFound):
-		a.StateValue, a.StateReason, a.StateUpdatedAt = StateInsufficientData, "Unchecked: Initial alarm creation", now
-	default:
-		return nil, fmt.Errorf("cloudwatch: reading alarm %s: %w", in.AlarmName, err)
+		_, err = h.opts.Alarms.PutAlarm(ctx, a)
+		if errors.Is(err, store.ErrConflict) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("cloudwatch: storing alarm %s: %w", in.AlarmName, err)
+		}
+		return &Empty{}, nil
 	}
-	if _, err := h.opts.Alarms.PutAlarm(ctx, a); err != nil {
-		return nil, fmt.Errorf("cloudwatch: storing alarm %s: %w", in.AlarmName, err)
-	}
-	return &Empty{}, nil
+	return nil, fmt.Errorf("cloudwatch: alarm %s kept changing: %w", in.AlarmName, store.ErrConflict)
 }
 
 func toWireAlarm(a model.MetricAlarm) MetricAlarm {

@@ -518,6 +518,9 @@ func (h *Handler) getMetricStatistics(ctx context.Context, in *GetMetricStatisti
 	id := metrics.MetricID{Account: account(ctx), Namespace: in.Namespace, Name: in.MetricName, Dimensions: dims}
 	byTime := map[int64]*Datapoint{}
 	unit := in.Unit
+	if u, ok := h.opts.Source.(interface{ Unit(metrics.MetricID) string }); ok && unit == "" {
+		unit = u.Unit(id)
+	}
 	if unit == "" {
 		unit = "None"
 	}

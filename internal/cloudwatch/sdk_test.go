@@ -101,8 +101,8 @@ func TestSDKMetrics(t *testing.T) {
 		t.Fatalf("GetMetricStatistics: %v", err)
 	}
 	wantDP := []types.Datapoint{
-		{Timestamp: aws.Time(at(-300)), Sum: aws.Float64(10), SampleCount: aws.Float64(1), Maximum: aws.Float64(10), Minimum: aws.Float64(10), Average: aws.Float64(10), Unit: types.StandardUnitNone},
-		{Timestamp: aws.Time(at(-240)), Sum: aws.Float64(17), SampleCount: aws.Float64(3), Maximum: aws.Float64(7), Minimum: aws.Float64(5), Average: aws.Float64(17.0 / 3), Unit: types.StandardUnitNone},
+		{Timestamp: aws.Time(at(-300)), Sum: aws.Float64(10), SampleCount: aws.Float64(1), Maximum: aws.Float64(10), Minimum: aws.Float64(10), Average: aws.Float64(10), Unit: types.StandardUnitCount},
+		{Timestamp: aws.Time(at(-240)), Sum: aws.Float64(17), SampleCount: aws.Float64(3), Maximum: aws.Float64(7), Minimum: aws.Float64(5), Average: aws.Float64(17.0 / 3), Unit: types.StandardUnitCount},
 	}
 	if diff := cmp.Diff(wantDP, stats.Datapoints, cmpopts.IgnoreUnexported(types.Datapoint{})); diff != "" {
 		t.Errorf("datapoints (-want +got):\n%s", diff)

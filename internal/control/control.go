@@ -89,6 +89,8 @@ type Evaluator struct {
 	pruneInterval   time.Duration
 
 	busy sync.Map // model.TargetKey → struct{}: targets being evaluated
+	// alarmCache holds the last evaluation of each alarm (alarmKey → cachedEval).
+	alarmCache sync.Map
 
 	mu        sync.Mutex
 	lastPrune time.Time
@@ -229,7 +231,7 @@ func (e *Evaluator) evaluateOne(ctx context.Context, snap *snapshot, t model.Sca
 			err = fmt.Errorf("evaluation panicked: %v", r)
 		}
 	}()
-	te := &targetEval{e: e, snap: snap, t: t, now: now, log: e.log.With(targetAttrs(t.TargetKey))}
+	te := &targetEval{e: e, snap: snap, t: t, now: now}
 	return te.run(ctx)
 }
 

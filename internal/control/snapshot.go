@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -22,10 +23,25 @@ type snapshot struct {
 	targets   []model.ScalableTarget
 	policies  map[model.TargetKey][]model.ScalingPolicy
 	schedules map[model.TargetKey][]model.ScheduledAction
-	// managed maps account+policy ARN to the managed alarms of a target-tracking policy;
-	// byAction maps account+ARN to the alarms whose actions name it.
-	managed  map[string][]*alarmEntry
-	byAction map[string][]*alarmEntry
+	// managed maps a policy to the managed alarms of a target-tracking policy; byAction
+	// maps an ARN to the alarms whose actions name it.
+	managed  map[arnKey][]*alarmEntry
+	byAction map[arnKey][]*alarmEntry
+}
+
+// arnKey is an ARN within an account.
+type arnKey struct{ account, arn string }
+
+// alarmKey names an alarm.
+type alarmKey struct{ account, name string }
+
+// cachedEval is an alarm evaluation, valid for one alarm revision and one evaluation
+// instant (the start of the current period): the result only changes when a period ends.
+type cachedEval struct {
+	at       time.Time
+	revision int64
+	result   scaling.AlarmResult
+	err      error
 }
 
 // alarmEntry is one alarm, evaluated at most once per tick however many policies use it.
@@ -35,8 +51,6 @@ type alarmEntry struct {
 	result scaling.AlarmResult
 	err    error
 }
-
-func policyIndex(account, arn string) string { return account + "\x00" + arn }
 
 // pageAll collects every page of a listing.
 func pageAll[T any](list func(after string) ([]T, string, error)) ([]T, error) {
@@ -85,8 +99,8 @@ func (e *Evaluator) loadSnapshot(ctx context.Context) (*snapshot, error) {
 		targets:   targets,
 		policies:  make(map[model.TargetKey][]model.ScalingPolicy, len(targets)),
 		schedules: map[model.TargetKey][]model.ScheduledAction{},
-		managed:   make(map[string][]*alarmEntry, len(policies)),
-		byAction:  map[string][]*alarmEntry{},
+		managed:   make(map[arnKey][]*alarmEntry, len(policies)),
+		byAction:  map[arnKey][]*alarmEntry{},
 	}
 	for _, p := range policies {
 		s.policies[p.TargetKey] = append(s.policies[p.TargetKey], p)
@@ -97,46 +111,61 @@ func (e *Evaluator) loadSnapshot(ctx context.Context) (*snapshot, error) {
 	for i := range alarms {
 		en := &alarmEntry{alarm: alarms[i]}
 		if en.alarm.ManagedBy != "" {
-			k := policyIndex(en.alarm.Account, en.alarm.ManagedBy)
+			k := arnKey{en.alarm.Account, en.alarm.ManagedBy}
 			s.managed[k] = append(s.managed[k], en)
 		}
-		seen := map[string]bool{}
-		for _, act := range en.alarm.AlarmActions {
-			// Managed alarms name "<policy ARN>:createdBy/<uuid>"; index the policy ARN.
-			if i := strings.Index(act, ":createdBy/"); i > 0 {
-				act = act[:i]
+		for i, act := range en.alarm.AlarmActions {
+			// Managed alarms may name "<policy ARN>:createdBy/<uuid>"; index the policy ARN.
+			if j := strings.Index(act, ":createdBy/"); j > 0 {
+				act = act[:j]
 			}
-			if seen[act] {
+			if slices.Contains(en.alarm.AlarmActions[:i], act) {
 				continue
 			}
-			seen[act] = true
-			k := policyIndex(en.alarm.Account, act)
+			k := arnKey{en.alarm.Account, act}
 			s.byAction[k] = append(s.byAction[k], en)
 		}
 	}
+	e.forgetAlarms(s, len(alarms))
 	return s, nil
 }
 
 // alarmsOf returns the alarms that invoke policy p.
 func (s *snapshot) alarmsOf(p model.ScalingPolicy) []*alarmEntry {
 	if p.TargetTracking != nil {
-		if m := s.managed[policyIndex(p.Account, p.ARN)]; len(m) > 0 {
+		if m := s.managed[arnKey{p.Account, p.ARN}]; len(m) > 0 {
 			return m
 		}
 	}
-	return s.byAction[policyIndex(p.Account, p.ARN)]
+	return s.byAction[arnKey{p.Account, p.ARN}]
 }
 
-// evaluate evaluates the alarm at now (once per tick) and records a state change.
+// evaluate evaluates the alarm at now (once per tick, and once per period unless the alarm
+// changed) and records a state change.
 func (en *alarmEntry) evaluate(ctx context.Context, e *Evaluator, now time.Time) {
 	en.once.Do(func() {
+		key := alarmKey{en.alarm.Account, en.alarm.AlarmName}
+		at := now.Truncate(alarmPeriod(en.alarm))
+		if c, ok := e.alarmCache.Load(key); ok {
+			if c := c.(cachedEval); c.at.Equal(at) && c.revision == en.alarm.Revision {
+				en.result, en.err = c.result, c.err
+				return
+			}
+		}
 		res, err := e.evaluateAlarm(ctx, en.alarm, now)
 		if err != nil {
+			// Logged once per period; the policy then acts on the alarm's stored state.
 			en.err = err
 			e.log.WarnContext(ctx, "evaluate alarm", "account", en.alarm.Account, "alarm", en.alarm.AlarmName, "err", err)
+			if ctx.Err() == nil {
+				e.alarmCache.Store(key, cachedEval{at: at, revision: en.alarm.Revision, err: err})
+			}
 			return
 		}
 		en.result = res
+		defer func() {
+			e.alarmCache.Store(key, cachedEval{at: at, revision: en.alarm.Revision, result: res})
+		}()
 		if res.State == en.alarm.StateValue {
 			return
 		}
@@ -155,10 +184,7 @@ func (en *alarmEntry) evaluate(ctx context.Context, e *Evaluator, now time.Time)
 // evaluateAlarm queries the alarm's metric over its evaluation window, aligned to whole
 // periods so that each datapoint covers a complete period, and evaluates it.
 func (e *Evaluator) evaluateAlarm(ctx context.Context, a model.MetricAlarm, now time.Time) (scaling.AlarmResult, error) {
-	period := time.Duration(a.Period) * time.Second
-	if period <= 0 {
-		period = time.Minute
-	}
+	period := alarmPeriod(a)
 	n := max(int(a.EvaluationPeriods), 1)
 	at := now.Truncate(period)
 	start := at.Add(-time.Duration(n) * period)
@@ -194,4 +220,37 @@ func (e *Evaluator) evaluateAlarm(ctx context.Context, a model.MetricAlarm, now 
 		}
 	}
 	return scaling.EvaluateAlarm(a, samples, at), nil
+}
+
+func alarmPeriod(a model.MetricAlarm) time.Duration {
+	if a.Period <= 0 {
+		return time.Minute
+	}
+	return time.Duration(a.Period) * time.Second
+}
+
+// forgetAlarms drops cached evaluations of alarms that no longer exist.
+func (e *Evaluator) forgetAlarms(s *snapshot, alarms int) {
+	n := 0
+	e.alarmCache.Range(func(any, any) bool { n++; return n <= alarms })
+	if n <= alarms {
+		return
+	}
+	live := make(map[alarmKey]bool, alarms)
+	for _, list := range s.managed {
+		for _, en := range list {
+			live[alarmKey{en.alarm.Account, en.alarm.AlarmName}] = true
+		}
+	}
+	for _, list := range s.byAction {
+		for _, en := range list {
+			live[alarmKey{en.alarm.Account, en.alarm.AlarmName}] = true
+		}
+	}
+	e.alarmCache.Range(func(k, _ any) bool {
+		if !live[k.(alarmKey)] {
+			e.alarmCache.Delete(k)
+		}
+		return true
+	})
 }

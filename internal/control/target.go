@@ -30,7 +30,7 @@ type targetEval struct {
 	snap *snapshot
 	t    model.ScalableTarget
 	now  time.Time
-	log  *slog.Logger
+	lg   *slog.Logger // see log
 
 	st    model.TargetState
 	dirty bool
@@ -40,6 +40,14 @@ type targetEval struct {
 }
 
 func (te *targetEval) key() model.TargetKey { return te.t.TargetKey }
+
+// log returns the logger with the target's attributes, built on first use.
+func (te *targetEval) log() *slog.Logger {
+	if te.lg == nil {
+		te.lg = te.e.log.With(targetAttrs(te.key()))
+	}
+	return te.lg
+}
 
 func (te *targetEval) run(ctx context.Context) error {
 	e := te.e
@@ -192,7 +200,7 @@ func (te *targetEval) problem(ctx context.Context, key, cause, message string) e
 		return err
 	}
 	te.st.Problem, te.dirty = key, true
-	te.log.WarnContext(ctx, "target cannot be scaled", "reason", message)
+	te.log().WarnContext(ctx, "target cannot be scaled", "reason", message)
 	return nil
 }
 
@@ -293,7 +301,7 @@ func (te *targetEval) badSchedule(ctx context.Context, d scaling.Due) {
 	e.badSchedules[d.Action.ScheduledActionKey] = msg
 	e.mu.Unlock()
 	if !seen {
-		te.log.WarnContext(ctx, "scheduled action has an invalid schedule; skipped", "action", d.Action.Name, "schedule", d.Action.Schedule, "err", d.Err)
+		te.log().WarnContext(ctx, "scheduled action has an invalid schedule; skipped", "action", d.Action.Name, "schedule", d.Action.Schedule, "err", d.Err)
 	}
 }
 
@@ -433,7 +441,7 @@ func (te *targetEval) change(ctx context.Context, act resource.Actuator, cur res
 		a.StatusMessage = scaling.FailedMessage(dim, c.desired, "the change could not be recorded.")
 		a.EndTime = te.endTime()
 		if perr := te.putActivity(ctx, a); perr != nil {
-			te.log.ErrorContext(ctx, "mark activity failed", "activity", a.ActivityID, "err", perr)
+			te.log().ErrorContext(ctx, "mark activity failed", "activity", a.ActivityID, "err", perr)
 		}
 		return err
 	}
@@ -446,18 +454,18 @@ func (te *targetEval) change(ctx context.Context, act resource.Actuator, cur res
 	case err == nil:
 		a.StatusCode = model.StatusInProgress
 		a.StatusMessage = scaling.InProgressMessage(dim, c.desired)
-		te.log.InfoContext(ctx, "capacity change requested", "from", cur.Desired, "to", c.desired, "cause", c.cause)
+		te.log().InfoContext(ctx, "capacity change requested", "from", cur.Desired, "to", c.desired, "cause", c.cause)
 		return te.putActivity(ctx, a)
 	case timedOut || ctx.Err() != nil:
 		// The request may have reached the resource: a later tick confirms or fails it.
-		te.log.WarnContext(ctx, "capacity change request timed out; will confirm on a later tick", "to", c.desired, "err", err)
+		te.log().WarnContext(ctx, "capacity change request timed out; will confirm on a later tick", "to", c.desired, "err", err)
 		return nil
 	default:
 		a.StatusCode = model.StatusFailed
 		a.StatusMessage = scaling.FailedMessage(dim, c.desired, err.Error())
 		a.EndTime = te.endTime()
 		te.clearInFlight()
-		te.log.WarnContext(ctx, "capacity change refused", "to", c.desired, "err", err)
+		te.log().WarnContext(ctx, "capacity change refused", "to", c.desired, "err", err)
 		return te.putActivity(ctx, a)
 	}
 }

@@ -52,7 +52,7 @@ func testCommands(image string, env map[string]string) (*exec.Cmd, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd.Env = append(os.Environ(), envRunModelServer+"=1")
+	cmd.Env = append(os.Environ(), envRunModelServer+"=1", "GORACE=atexit_sleep_ms=0")
 	return cmd, nil
 }
 

@@ -42,15 +42,19 @@ type Options struct {
 	Logger  *slog.Logger // default discards
 	// DataDir holds StateFile; empty keeps state in memory only.
 	DataDir string
+	// MaxCopyCount is the largest copy count one inference component may ask for; larger
+	// requests fail with ResourceLimitExceeded. Default 100.
+	MaxCopyCount int32
 }
 
 // API is the SageMaker service.
 type API struct {
-	rt     *serving.Runtime
-	region string
-	clk    clock.Clock
-	log    *slog.Logger
-	path   string
+	rt        *serving.Runtime
+	region    string
+	clk       clock.Clock
+	log       *slog.Logger
+	path      string
+	maxCopies int32
 
 	mu sync.Mutex
 	st state
@@ -111,7 +115,10 @@ func NewAPI(opts Options) (*API, error) {
 	if opts.Runtime == nil {
 		return nil, errors.New("sagemaker: Options.Runtime is required")
 	}
-	a := &API{rt: opts.Runtime, region: opts.Region, clk: opts.Clock, log: opts.Logger}
+	a := &API{rt: opts.Runtime, region: opts.Region, clk: opts.Clock, log: opts.Logger, maxCopies: opts.MaxCopyCount}
+	if a.maxCopies <= 0 {
+		a.maxCopies = 100
+	}
 	if a.region == "" {
 		a.region = "us-east-1"
 	}
@@ -524,6 +531,9 @@ func (a *API) CreateInferenceComponent(ctx context.Context, in *CreateInferenceC
 	if n := *in.RuntimeConfig.CopyCount; n < 1 {
 		return nil, validation("Inference components copy count an integer larger than 0 (got %d).", n)
 	}
+	if err := a.checkLimit(*in.RuntimeConfig.CopyCount); err != nil {
+		return nil, err
+	}
 	r := sp.ComputeResourceRequirements
 	if r == nil || r.MinMemoryRequiredInMb == nil {
 		return nil, validation("1 validation error detected: Value null at 'specification.computeResourceRequirements.minMemoryRequiredInMb' failed to satisfy constraint: Member must not be null")
@@ -652,12 +662,12 @@ func (a *API) DescribeInferenceComponent(ctx context.Context, in *InferenceCompo
 // ListInferenceComponents lists an account's components.
 func (a *API) ListInferenceComponents(ctx context.Context, in *ListInferenceComponentsInput) (*ListInferenceComponentsOutput, error) {
 	acct := auth.AccountFrom(ctx)
-	max := int32(10)
+	limit := int32(10)
 	if in.MaxResults != nil {
 		if *in.MaxResults < 1 || *in.MaxResults > 100 {
 			return nil, validation("1 validation error detected: Value '%d' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 100", *in.MaxResults)
 		}
-		max = *in.MaxResults
+		limit = *in.MaxResults
 	}
 	switch in.SortBy {
 	case "", "Name", "CreationTime", "Status":
@@ -736,7 +746,7 @@ func (a *API) ListInferenceComponents(ctx context.Context, in *ListInferenceComp
 	})
 	out := &ListInferenceComponentsOutput{InferenceComponents: []InferenceComponentSummary{}}
 	if offset < len(all) {
-		end := min(offset+int(max), len(all))
+		end := min(offset+int(limit), len(all))
 		out.InferenceComponents = all[offset:end]
 		if end < len(all) {
 			out.NextToken = base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(end)))
@@ -760,11 +770,22 @@ func (a *API) UpdateInferenceComponentRuntimeConfig(ctx context.Context, in *Upd
 	return &InferenceComponentArnOutput{InferenceComponentArn: a.arn(acct, "inference-component", in.InferenceComponentName)}, nil
 }
 
+func (a *API) checkLimit(n int32) error {
+	if n > a.maxCopies {
+		return awsjson.Errorf("ResourceLimitExceeded", http.StatusBadRequest,
+			"Copy count %d exceeds the limit of %d copies per inference component on this server.", n, a.maxCopies)
+	}
+	return nil
+}
+
 // SetCopyCount is UpdateInferenceComponentRuntimeConfig for Go callers (the actuator).
 // Errors are *awsjson.Error values (ValidationException).
 func (a *API) SetCopyCount(ctx context.Context, account, name string, n int32) error {
 	if n < 0 {
 		return validation("1 validation error detected: Value '%d' at 'desiredRuntimeConfig.copyCount' failed to satisfy constraint: Member must have value greater than or equal to 0", n)
+	}
+	if err := a.checkLimit(n); err != nil {
+		return err
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()

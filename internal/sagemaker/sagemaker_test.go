@@ -317,6 +317,11 @@ func TestValidation(t *testing.T) {
 				DesiredRuntimeConfig: &smtypes.InferenceComponentRuntimeConfig{CopyCount: aws.Int32(1)}})
 			return err
 		}, `ValidationException: Could not find inference component "arn:aws:sagemaker:us-west-2:111122223333:inference-component/nope".`},
+		{"copy limit", func() error {
+			_, err := e.sm.UpdateInferenceComponentRuntimeConfig(ctx, &sm.UpdateInferenceComponentRuntimeConfigInput{InferenceComponentName: aws.String("nope"),
+				DesiredRuntimeConfig: &smtypes.InferenceComponentRuntimeConfig{CopyCount: aws.Int32(101)}})
+			return err
+		}, `ResourceLimitExceeded: Copy count 101 exceeds the limit of 100`},
 		{"duplicate model", func() error {
 			_, err := e.sm.CreateModel(ctx, &sm.CreateModelInput{ModelName: aws.String("m"), PrimaryContainer: &smtypes.ContainerDefinition{Image: aws.String("x")}})
 			return err

@@ -178,6 +178,7 @@ func EvaluateAlarm(a model.MetricAlarm, datapoints []metrics.Sample, now time.Ti
 // others for OK.
 func thresholdReason(op, state string, breaching, outOf, need int, used []metrics.Sample, words string, threshold float64, missing int, treat string) string {
 	var b strings.Builder
+	b.Grow(96 + 30*len(used))
 	b.WriteString("Threshold Crossed: ")
 	count := breaching
 	if state == model.AlarmOK {
@@ -206,9 +207,10 @@ func thresholdReason(op, state string, breaching, outOf, need int, used []metric
 			b.WriteString(", ")
 		}
 		listed++
-		b.WriteString(FormatValue(s.Value))
+		var buf [40]byte
+		b.Write(appendValue(buf[:0], s.Value))
 		b.WriteString(" (")
-		b.WriteString(s.Time.UTC().Format("02/01/06 15:04:05"))
+		b.Write(s.Time.UTC().AppendFormat(buf[:0], "02/01/06 15:04:05"))
 		b.WriteString(")")
 	}
 	if listed > 0 {
@@ -228,7 +230,8 @@ func thresholdReason(op, state string, breaching, outOf, need int, used []metric
 	}
 	b.WriteString(words)
 	b.WriteString(" the threshold (")
-	b.WriteString(FormatValue(threshold))
+	var tbuf [40]byte
+	b.Write(appendValue(tbuf[:0], threshold))
 	b.WriteString(")")
 	if missing > 0 {
 		b.WriteString(" (")
@@ -269,11 +272,13 @@ func wasWere(n int) string {
 // FormatValue renders a metric value the way CloudWatch reason texts do: integral values with
 // one decimal ("70.0"), others in the shortest form that round-trips ("0.8333333333333334").
 func FormatValue(v float64) string {
-	if math.IsInf(v, 0) || math.IsNaN(v) {
-		return strconv.FormatFloat(v, 'g', -1, 64)
+	var buf [40]byte
+	return string(appendValue(buf[:0], v))
+}
+
+func appendValue(dst []byte, v float64) []byte {
+	if !math.IsInf(v, 0) && !math.IsNaN(v) && v == math.Trunc(v) && math.Abs(v) < 1e15 {
+		return strconv.AppendFloat(dst, v, 'f', 1, 64)
 	}
-	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
-		return strconv.FormatFloat(v, 'f', 1, 64)
-	}
-	return strconv.FormatFloat(v, 'g', -1, 64)
+	return strconv.AppendFloat(dst, v, 'g', -1, 64)
 }

@@ -64,9 +64,16 @@ func Decide(in Input) Decision {
 		}
 		name := p.Name
 		ps := st.Policies[name]
-		invoked := make(map[string]time.Time, len(pi.Alarms))
-		for k, v := range ps.LastInvokedAt {
-			invoked[k] = v
+		// invoked is copied on first write so the input state is never modified.
+		invoked, copied := ps.LastInvokedAt, false
+		own := func() {
+			if !copied {
+				m := make(map[string]time.Time, len(invoked)+1)
+				for k, v := range invoked {
+					m[k] = v
+				}
+				invoked, copied = m, true
+			}
 		}
 		outCD, inCD := Cooldowns(ns, p)
 		var disableIn bool
@@ -83,7 +90,10 @@ func Decide(in Input) Decision {
 				state = a.StateValue
 			}
 			if state != model.AlarmAlarm {
-				delete(invoked, a.AlarmName)
+				if _, ok := invoked[a.AlarmName]; ok {
+					own()
+					delete(invoked, a.AlarmName)
+				}
 				if strings.HasPrefix(ps.LastNotScaledKey, a.AlarmName+notScaledKeySep) {
 					ps.LastNotScaledKey = ""
 				}
@@ -94,6 +104,7 @@ func Decide(in Input) Decision {
 			last, seen := invoked[a.AlarmName]
 			if !seen || !now.Before(last.Add(period)) {
 				due = true
+				own()
 				invoked[a.AlarmName] = now
 				last = now
 			}
@@ -210,7 +221,7 @@ func Decide(in Input) Decision {
 				break
 			}
 			if l.result.Direction != ScaleIn {
-				if flapping == nil && l.due {
+				if flapping == nil && l.due && l.result.NotScaled != "" {
 					flapping = l
 				}
 				all = false

@@ -304,6 +304,15 @@ func TestDecide(t *testing.T) {
 			want: scale(13, ScaleOut, "cpu", cpuHigh.AlarmName, 10, cpuState(cpuHigh.AlarmName)),
 		},
 		{
+			name: "TV-22 everything suspended: alarms change nothing",
+			in: Input{Now: now, Target: suspended(true, true), Current: 10, Policies: []PolicyInput{
+				{Policy: cpu, Alarms: []AlarmInput{firing(cpuHigh, now, 91)}},
+				{Policy: stepIn, Alarms: []AlarmInput{firing(stepInAlarm, now, 20)}}}},
+			want: Decision{Desired: 10, NextDue: now.Add(time.Minute), NewState: states(
+				"cpu", model.PolicyState{LastInvokedAt: invoked(cpuHigh.AlarmName, now)},
+				"step-in", model.PolicyState{LastInvokedAt: invoked("cpu-lt-30", now)})},
+		},
+		{
 			name: "a scale-in in flight holds further scale-ins",
 			in: Input{Now: now, Target: ecsTarget(1, 20), Current: 8, InFlight: &InFlight{Direction: ScaleIn, Policy: "cpu", Desired: 8, Base: 10},
 				Policies: []PolicyInput{{Policy: cpu, Alarms: []AlarmInput{firing(cpuLow, now, 30)}}}},

@@ -109,7 +109,7 @@ func splitCall(expr string) (inner, fn string, ok bool) {
 // String returns the expression as given.
 func (s Schedule) String() string { return s.expr }
 
-// IsRate, IsAt and IsCron tell the kind of schedule.
+// IsRate reports whether s is a recurring rate() schedule.
 func (s Schedule) IsRate() bool { return s.kind == kindRate }
 
 // IsAt reports whether s is a one-time at() schedule.
@@ -588,6 +588,10 @@ func (c *cronSpec) next(after time.Time, loc *time.Location) (time.Time, bool) {
 	lt := after.In(loc)
 	y, m, d := lt.Date()
 	date := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	first := date
+	// On the first day, wall times more than two hours before after's wall time cannot be
+	// after it, whatever the daylight-saving shift.
+	skipBefore := lt.Hour()*60 + lt.Minute() - 120
 	for {
 		y, m, d = date.Date()
 		if y > maxCronYear {
@@ -609,6 +613,9 @@ func (c *cronSpec) next(after time.Time, loc *time.Location) (time.Time, bool) {
 				h := bits.TrailingZeros64(hs)
 				for ms := c.minutes; ms != 0; ms &= ms - 1 {
 					mi := bits.TrailingZeros64(ms)
+					if date.Equal(first) && h*60+mi < skipBefore {
+						continue
+					}
 					t, ok := wallTime(y, m, d, h, mi, loc)
 					if ok && t.After(after) {
 						return t, true

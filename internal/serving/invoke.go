@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/scaled-dev/scaled/internal/auth"
@@ -56,7 +57,7 @@ func (e *InvokeError) Error() string { return e.Type + ": " + e.Message }
 
 // NoCapacity reports whether the error is the zero-copies failure.
 func (e *InvokeError) NoCapacity() bool {
-	return e.Type == ErrValidation && e.Status == http.StatusBadRequest && bytes.Contains([]byte(e.Message), []byte("no capacity"))
+	return e.Type == ErrValidation && e.Status == http.StatusBadRequest && strings.Contains(e.Message, "no capacity")
 }
 
 // Invoke routes one request to the in-service copy of the component with the fewest
@@ -69,7 +70,7 @@ func (r *Runtime) Invoke(ctx context.Context, account, name string, req InvokeRe
 	}
 	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, cp.base+"/invocations", bytes.NewReader(req.Body))
 	if err != nil {
-		r.release(c, cp, start, start, http.StatusInternalServerError)
+		r.releaseTimed(c, cp, start, 0, http.StatusInternalServerError)
 		return nil, &InvokeError{Type: ErrInternalFailure, Status: http.StatusInternalServerError, Message: "building the model request: " + err.Error()}
 	}
 	if req.ContentType != "" {
@@ -90,7 +91,7 @@ func (r *Runtime) Invoke(ctx context.Context, account, name string, req InvokeRe
 	}
 	mend := r.clk.Now()
 	if err != nil {
-		r.release(c, cp, start, mstart, http.StatusServiceUnavailable)
+		r.releaseTimed(c, cp, start, mend.Sub(mstart), http.StatusServiceUnavailable)
 		if ctx.Err() != nil {
 			return nil, &InvokeError{Type: ErrServiceUnavail, Status: http.StatusServiceUnavailable, Message: "the request was cancelled: " + ctx.Err().Error()}
 		}
@@ -200,10 +201,6 @@ func pickCopy(c *component) *copyProc {
 	}
 	c.rr++
 	return best
-}
-
-func (r *Runtime) release(c *component, cp *copyProc, start, mstart time.Time, status int) {
-	r.releaseTimed(c, cp, start, 0, status)
 }
 
 // releaseTimed ends a request: model is the time spent in the copy.

@@ -217,6 +217,7 @@ type Runtime struct {
 	waiters int // goroutines waiting on changed
 	retired []*icmetrics.Recorder
 	closed  bool
+	done    chan struct{} // closed by Close
 	procs   sync.WaitGroup
 }
 
@@ -268,6 +269,7 @@ func New(opts Options) *Runtime {
 		comps:   map[compKey]*component{},
 		ports:   map[int]bool{},
 		changed: make(chan struct{}),
+		done:    make(chan struct{}),
 	}
 }
 
@@ -616,7 +618,11 @@ func (r *Runtime) wakeAt(c *component, d time.Duration) {
 	c.wakeSet = true
 	ch := r.clk.After(d)
 	go func() {
-		<-ch
+		select {
+		case <-ch:
+		case <-r.done:
+			return
+		}
 		r.mu.Lock()
 		defer r.mu.Unlock()
 		c.wakeSet = false
@@ -889,6 +895,7 @@ func (r *Runtime) Close() error {
 		return nil
 	}
 	r.closed = true
+	close(r.done)
 	for _, c := range r.comps {
 		for _, cp := range c.copies {
 			r.stopCopy(c, cp)

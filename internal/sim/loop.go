@@ -40,7 +40,7 @@ type loop struct {
 	store   *recordingStore
 	eval    ticker
 	initial int32
-	watched map[string]bool
+	watched map[metricName]bool
 }
 
 func newLoop(ctx context.Context, o loopOptions) (*loop, error) {
@@ -90,11 +90,14 @@ func newLoop(ctx context.Context, o loopOptions) (*loop, error) {
 	return &loop{store: st, eval: eval, initial: int32(o.Scenario.Fleet.InitialCopies), watched: watched}, nil
 }
 
+// metricName is a metric's namespace and name.
+type metricName struct{ namespace, name string }
+
 // watchedMetrics lists the metrics (namespace and name) that some alarm reads. The
 // simulator stores only those: the control loop reads metrics through alarms alone, so
 // dropping the others changes no decision and saves most of the storage work.
-func watchedMetrics(ctx context.Context, st *recordingStore, account string) (map[string]bool, error) {
-	out := map[string]bool{}
+func watchedMetrics(ctx context.Context, st *recordingStore, account string) (map[metricName]bool, error) {
+	out := map[metricName]bool{}
 	after := ""
 	for {
 		alarms, next, err := st.ListAlarms(ctx, store.AlarmFilter{Account: account, Page: store.Page{After: after}})
@@ -102,10 +105,10 @@ func watchedMetrics(ctx context.Context, st *recordingStore, account string) (ma
 			return nil, fmt.Errorf("listing alarms: %w", err)
 		}
 		for _, a := range alarms {
-			out[a.Namespace+"\x00"+a.MetricName] = true
+			out[metricName{a.Namespace, a.MetricName}] = true
 			for _, q := range a.Metrics {
 				if q.MetricStat != nil {
-					out[q.MetricStat.Namespace+"\x00"+q.MetricStat.MetricName] = true
+					out[metricName{q.MetricStat.Namespace, q.MetricStat.MetricName}] = true
 				}
 			}
 		}
@@ -120,7 +123,7 @@ func watchedMetrics(ctx context.Context, st *recordingStore, account string) (ma
 func (l *loop) keep(data []metrics.Datum) []metrics.Datum {
 	out := data[:0]
 	for _, d := range data {
-		if l.watched[d.Metric.Namespace+"\x00"+d.Metric.Name] {
+		if l.watched[metricName{d.Metric.Namespace, d.Metric.Name}] {
 			out = append(out, d)
 		}
 	}

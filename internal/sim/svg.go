@@ -139,22 +139,38 @@ func WriteSVG(w io.Writer, reports []*Report, o ChartOptions) error {
 	for r := range reports {
 		line(func(c int) float64 { return cs[c].copies[r] }, seriesColors[r%len(seriesColors)], "", 1.5)
 	}
-	// Legend.
-	lx, ly := float64(ml), float64(o.Height-14)
-	legend := func(label, color, dash string, fill bool) {
-		if fill {
-			fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="18" height="8" fill="%s" fill-opacity="0.6"/>`, lx, ly-7, color)
-		} else {
-			fmt.Fprintf(&b, `<line x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" stroke="%s" stroke-width="2"%s/>`, lx, lx+18, ly-3, ly-3, color, dash)
-		}
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f">%s</text>`+"\n", lx+22, ly, html.EscapeString(label))
-		lx += 30 + float64(len(label))*6
+	// Legend, wrapped onto as many rows as it needs below the axis.
+	type entry struct {
+		label, color, dash string
+		fill               bool
 	}
-	legend("load (copies needed)", "#bbb", "", true)
-	legend("oracle", "#000", ` stroke-dasharray="4 3"`, false)
+	entries := []entry{{"load (copies needed)", "#bbb", "", true}, {"oracle", "#000", ` stroke-dasharray="4 3"`, false}}
 	for r, rep := range reports {
-		legend(rep.Scenario, seriesColors[r%len(seriesColors)], "", false)
+		entries = append(entries, entry{rep.Scenario, seriesColors[r%len(seriesColors)], "", false})
 	}
+	lx, ly := float64(ml), float64(o.Height-14)
+	for _, e := range entries {
+		wdt := 30 + float64(len([]rune(e.label)))*6
+		if lx > ml && lx+wdt > float64(o.Width-mr) {
+			lx, ly = ml, ly+14
+		}
+		if e.fill {
+			fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="18" height="8" fill="%s" fill-opacity="0.6"/>`, lx, ly-7, e.color)
+		} else {
+			fmt.Fprintf(&b, `<line x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" stroke="%s" stroke-width="2"%s/>`, lx, lx+18, ly-3, ly-3, e.color, e.dash)
+		}
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f">%s</text>`+"\n", lx+22, ly, html.EscapeString(e.label))
+		lx += wdt
+	}
+	// Grow the picture if the legend wrapped.
+	height := int(ly) + 14
+	out := b.String()
+	if height > o.Height {
+		out = strings.Replace(out, fmt.Sprintf(`height="%d" viewBox="0 0 %d %d"`, o.Height, o.Width, o.Height),
+			fmt.Sprintf(`height="%d" viewBox="0 0 %d %d"`, height, o.Width, height), 1)
+	}
+	b.Reset()
+	b.WriteString(out)
 	b.WriteString("</svg>\n")
 	_, err := io.WriteString(w, b.String())
 	return err

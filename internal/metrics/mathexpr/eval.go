@@ -144,7 +144,7 @@ func compile(queries []model.MetricDataQuery) (*compiled, error) {
 
 // Evaluate runs the queries over [start, end) and returns the samples of every query
 // whose ReturnData is true or absent, keyed by id, oldest first. defaultPeriod is used by
-// MetricStat queries without a Period (the Period of the query, then of its MetricStat,
+// MetricStat queries without a Period (the Period of the MetricStat, then of the query,
 // take precedence). A query whose result is an array of several time series is an error;
 // use Run for those. Queries without data map to an empty slice.
 func Evaluate(ctx context.Context, src metrics.Source, account string, queries []model.MetricDataQuery, start, end time.Time, defaultPeriod time.Duration) (map[string][]metrics.Sample, error) {
@@ -298,10 +298,10 @@ type evaluator struct {
 
 func (ev *evaluator) periodOf(q model.MetricDataQuery) time.Duration {
 	switch {
-	case q.Period > 0:
-		return time.Duration(q.Period) * time.Second
 	case q.MetricStat != nil && q.MetricStat.Period > 0:
 		return time.Duration(q.MetricStat.Period) * time.Second
+	case q.Period > 0:
+		return time.Duration(q.Period) * time.Second
 	}
 	return ev.period
 }

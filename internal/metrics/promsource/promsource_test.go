@@ -213,3 +213,23 @@ func TestConfig(t *testing.T) {
 		}
 	}
 }
+
+// TestExampleConfig keeps the example of docs/prometheus.md (copied in testdata) valid.
+func TestExampleConfig(t *testing.T) {
+	c, err := LoadConfig("testdata/example.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Options{Config: c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := metrics.Query{Metric: metrics.MetricID{Namespace: "AWS/SageMaker", Name: "ConcurrentRequestsPerCopy", Dimensions: []model.MetricDimension{{Name: "InferenceComponentName", Value: "ic-1"}}}, Statistic: "Maximum", Period: 10 * time.Second}
+	got, err := s.PromQL(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `max_over_time(model_inflight_per_copy{component="ic-1"}[10s])`; got != want {
+		t.Errorf("PromQL = %s, want %s", got, want)
+	}
+}

@@ -238,7 +238,7 @@ func (db *DB) Restore(r io.Reader) error {
 func (db *DB) restoreSeries(id metrics.MetricID, unit string, last int64, std, hi []bucket) error {
 	now := db.clk.Now().Unix()
 	stdCut, hiCut := now-db.stdKeep, now-db.hiKeep
-	s, err := db.lookup(id.Key(), id, true)
+	s, err := db.lookup(appendKey(nil, id), id, true)
 	if err != nil {
 		return err
 	}

@@ -199,31 +199,55 @@ func New(opts Options) *DB {
 	return db
 }
 
-func (db *DB) shardFor(key string) *shard {
-	return &db.shards[maphash.String(db.seed, key)%nshards]
+// appendKey appends the canonical key of m (the bytes of metrics.MetricID.Key) to b
+// without allocating when the dimensions are already sorted.
+func appendKey(b []byte, m metrics.MetricID) []byte {
+	b = append(b, m.Account...)
+	b = append(b, '\x1f')
+	b = append(b, m.Namespace...)
+	b = append(b, '\x1f')
+	b = append(b, m.Name...)
+	dims := m.Dimensions
+	if !slices.IsSortedFunc(dims, cmpDim) {
+		dims = slices.Clone(dims)
+		slices.SortStableFunc(dims, cmpDim)
+	}
+	for _, x := range dims {
+		b = append(b, '\x1f')
+		b = append(b, x.Name...)
+		b = append(b, '=')
+		b = append(b, x.Value...)
+	}
+	return b
+}
+
+func cmpDim(a, b model.MetricDimension) int { return strings.Compare(a.Name, b.Name) }
+
+func (db *DB) shardFor(key []byte) *shard {
+	return &db.shards[maphash.Bytes(db.seed, key)%nshards]
 }
 
 // lookup returns the series for key, creating it if create is set.
-func (db *DB) lookup(key string, id metrics.MetricID, create bool) (*series, error) {
+func (db *DB) lookup(key []byte, id metrics.MetricID, create bool) (*series, error) {
 	sh := db.shardFor(key)
 	sh.mu.RLock()
-	s := sh.m[key]
+	s := sh.m[string(key)]
 	sh.mu.RUnlock()
 	if s != nil || !create {
 		return s, nil
 	}
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	if s = sh.m[key]; s != nil {
+	if s = sh.m[string(key)]; s != nil {
 		return s, nil
 	}
 	if db.nseries.Load() >= int64(db.opts.MaxSeries) {
 		return nil, fmt.Errorf("%w (%d series): not storing %s/%s", ErrTooManySeries, db.opts.MaxSeries, id.Namespace, id.Name)
 	}
 	id.Dimensions = slices.Clone(id.Dimensions)
-	sort.Slice(id.Dimensions, func(i, j int) bool { return id.Dimensions[i].Name < id.Dimensions[j].Name })
+	slices.SortStableFunc(id.Dimensions, cmpDim)
 	s = &series{id: id}
-	sh.m[key] = s
+	sh.m[string(key)] = s
 	db.nseries.Add(1)
 	return s, nil
 }
@@ -237,13 +261,15 @@ func finite(fs ...float64) bool {
 	return true
 }
 
-// Put stores data. Data older than the retention are dropped silently; a datum with a
-// non-positive SampleCount, a non-finite value or Min > Max is rejected with an error
-// (the other data are still stored).
+// Put stores data. A datum without a Time is stored at the current time. Data older than
+// the retention are dropped silently; a datum with a non-positive SampleCount, a
+// non-finite value or Min > Max is rejected with an error (the other data are still
+// stored).
 func (db *DB) Put(ctx context.Context, data []metrics.Datum) error {
 	now := db.clk.Now().Unix()
 	stdCut, hiCut := now-db.stdKeep, now-db.hiKeep
 	var errs []error
+	var kbuf [256]byte
 	for i := range data {
 		d := &data[i]
 		if !(d.SampleCount > 0) || !finite(d.SampleCount, d.Sum, d.Min, d.Max) || d.Min > d.Max {
@@ -252,11 +278,13 @@ func (db *DB) Put(ctx context.Context, data []metrics.Datum) error {
 			continue
 		}
 		ts := d.Time.Unix()
+		if d.Time.IsZero() {
+			ts = now
+		}
 		if ts+db.stdRes <= stdCut {
 			continue
 		}
-		key := d.Metric.Key()
-		s, err := db.lookup(key, d.Metric, true)
+		s, err := db.lookup(appendKey(kbuf[:0], d.Metric), d.Metric, true)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -310,7 +338,8 @@ func (db *DB) Query(ctx context.Context, q metrics.Query) ([]metrics.Sample, err
 	if err != nil {
 		return nil, err
 	}
-	s, _ := db.lookup(q.Metric.Key(), q.Metric, false)
+	var kbuf [256]byte
+	s, _ := db.lookup(appendKey(kbuf[:0], q.Metric), q.Metric, false)
 	if s == nil {
 		return nil, metrics.ErrNoData
 	}
@@ -355,6 +384,18 @@ func (db *DB) Query(ctx context.Context, q metrics.Query) ([]metrics.Sample, err
 		return nil, metrics.ErrNoData
 	}
 	return out, nil
+}
+
+// Unit returns the unit of the newest datum of a series that carried one, or "".
+func (db *DB) Unit(id metrics.MetricID) string {
+	var kbuf [256]byte
+	s, _ := db.lookup(appendKey(kbuf[:0], id), id, false)
+	if s == nil {
+		return ""
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.unit
 }
 
 // SeriesInfo describes one stored series.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 	"testing"
 	"time"
@@ -262,3 +263,40 @@ func TestRunWritesSnapshot(t *testing.T) {
 }
 
 func smp(sec int, v float64) metrics.Sample { return metrics.Sample{Time: at(sec), Value: v} }
+
+func TestAppendKeyMatchesKey(t *testing.T) {
+	for _, id := range []metrics.MetricID{mid("M"), mid("M", "B", "2", "A", "1"), mid("M", "A", "1", "B", "2", "C", "x=y")} {
+		if got, want := string(appendKey(nil, id)), id.Key(); got != want {
+			t.Errorf("appendKey(%v) = %q, want %q", id, got, want)
+		}
+	}
+}
+
+// TestConcurrent exercises Put, Query, Series, Snapshot and Prune together (run with -race).
+func TestConcurrent(t *testing.T) {
+	clk := clock.NewFake(at(3600))
+	db := New(Options{Clock: clk})
+	ctx := context.Background()
+	done := make(chan struct{})
+	for g := range 4 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := range 300 {
+				m := mid("M", "G", fmt.Sprint(g%2), "I", fmt.Sprint(i%7))
+				_ = db.Put(ctx, []metrics.Datum{hr(metrics.Value(m, at(i), float64(i)))})
+				_, _ = db.Query(ctx, metrics.Query{Metric: m, Statistic: "Sum", Start: at(0), End: at(3600), Period: time.Minute})
+				if i%50 == 0 {
+					_, _ = db.Series(ctx, "", time.Time{})
+					_ = db.Snapshot(io.Discard)
+					db.Prune()
+				}
+			}
+		}()
+	}
+	for range 4 {
+		<-done
+	}
+	if got := db.Stats().Series; got != 14 {
+		t.Errorf("series = %d, want 14", got)
+	}
+}

@@ -10,8 +10,12 @@ import (
 
 	"github.com/scaled-dev/scaled/internal/model"
 	"github.com/scaled-dev/scaled/internal/resource"
+	smapi "github.com/scaled-dev/scaled/internal/sagemaker"
 	"github.com/scaled-dev/scaled/internal/serving"
 )
+
+// The SageMaker API is the backend the server wires in.
+var _ Backend = (*smapi.API)(nil)
 
 type fakeBackend struct {
 	states map[string]serving.ComponentState
