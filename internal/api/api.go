@@ -233,7 +233,7 @@ func filterKey(account string, parts ...any) string {
 	return string(b)
 }
 
-// checkNamespace validates a namespace/dimension pair used as a Describe filter.
+// checkFilter validates a namespace/dimension pair used as a Describe filter.
 func checkFilter(namespace, dimension string) error {
 	if dimension == "" {
 		return nil

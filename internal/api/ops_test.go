@@ -451,6 +451,22 @@ func TestPredictive(t *testing.T) {
 		_, err := c.GetPredictiveScalingForecast(ctx(t), in)
 		apiErr(t, err, "ValidationException")
 	}
+	// Forecasts exist only for predictive policies.
+	if _, err := c.PutScalingPolicy(ctx(t), &aas.PutScalingPolicyInput{PolicyName: aws.String("cpu"), ServiceNamespace: types.ServiceNamespaceEcs,
+		ResourceId: aws.String("service/MyCluster/test"), ScalableDimension: types.ScalableDimensionECSServiceDesiredCount, PolicyType: types.PolicyTypeTargetTrackingScaling,
+		TargetTrackingScalingPolicyConfiguration: &types.TargetTrackingScalingPolicyConfiguration{TargetValue: aws.Float64(50),
+			PredefinedMetricSpecification: &types.PredefinedMetricSpecification{PredefinedMetricType: types.MetricTypeECSServiceAverageCPUUtilization}}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.GetPredictiveScalingForecast(ctx(t), &aas.GetPredictiveScalingForecastInput{ServiceNamespace: types.ServiceNamespaceEcs, ResourceId: aws.String("service/MyCluster/test"),
+		ScalableDimension: types.ScalableDimensionECSServiceDesiredCount, PolicyName: aws.String("cpu"), StartTime: aws.Time(epoch), EndTime: aws.Time(epoch.Add(time.Hour))})
+	ae := apiErr(t, err, "ValidationException")
+	if ae.ErrorMessage() != "Scaling policy cpu has policy type TargetTrackingScaling; forecasts exist only for PredictiveScaling policies" {
+		t.Errorf("message = %q", ae.ErrorMessage())
+	}
+	_, err = c.GetPredictiveScalingForecast(ctx(t), &aas.GetPredictiveScalingForecastInput{ServiceNamespace: types.ServiceNamespaceEcs, ResourceId: aws.String("service/MyCluster/test"),
+		ScalableDimension: types.ScalableDimensionECSServiceDesiredCount, PolicyName: aws.String("predictive-scaling-policy-example"), StartTime: aws.Time(epoch), EndTime: aws.Time(epoch.Add(31 * 24 * time.Hour))})
+	apiErr(t, err, "ValidationException")
 	// The same configuration on a SageMaker target is rejected.
 	_, err = c.RegisterScalableTarget(ctx(t), &aas.RegisterScalableTargetInput{ServiceNamespace: types.ServiceNamespaceSagemaker, ResourceId: aws.String("inference-component/ic"),
 		ScalableDimension: types.ScalableDimensionSageMakerInferenceComponentDesiredCopyCount, MinCapacity: aws.Int32(0), MaxCapacity: aws.Int32(1)})

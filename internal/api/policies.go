@@ -13,6 +13,10 @@ import (
 	"github.com/scaled-dev/scaled/internal/store"
 )
 
+// maxMetricMathBytes bounds a target-tracking configuration that uses metric math (AWS caps
+// such PutScalingPolicy requests at 50 KB).
+const maxMetricMathBytes = 50 * 1024
+
 func (s *service) putScalingPolicy(ctx context.Context, account string, in *putScalingPolicyIn) (*putScalingPolicyOut, error) {
 	k := model.PolicyKey{TargetKey: in.key(account), Name: in.PolicyName}
 	if err := model.ValidateTargetKey(k.TargetKey); err != nil {
@@ -97,6 +101,11 @@ func (s *service) putScalingPolicyOnce(ctx context.Context, k model.PolicyKey, i
 		}
 		if err := model.ValidateTargetTracking(k.TargetKey, cfg); err != nil {
 			return nil, err
+		}
+		if c := cfg.CustomizedMetricSpecification; c != nil && len(c.Metrics) > 0 {
+			if b, _ := json.Marshal(cfg); len(b) > maxMetricMathBytes {
+				return nil, model.Invalidf("TargetTrackingScalingPolicyConfiguration with metric math is %d bytes; the limit is %d bytes", len(b), maxMetricMathBytes)
+			}
 		}
 		if err := s.checkDuplicateMetric(ctx, k, cfg); err != nil {
 			return nil, err

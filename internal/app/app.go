@@ -155,16 +155,17 @@ func New(ctx context.Context, cfg config.Config, o Options) (a *App, err error) 
 			ms = []string{exe, "model-server"}
 		}
 		a.runtime = serving.New(serving.Options{
-			Clock:        o.Clock,
-			Logger:       o.Logger,
-			Sink:         a.tsdb,
-			Commands:     serving.CommandTable{ModelServer: ms}.Command,
-			HostCPUs:     cfg.Runtime.HostCPUs,
-			HostMemoryMB: int(cfg.Runtime.HostMemoryMB),
-			HoldWhenZero: cfg.Runtime.HoldWhenZero,
-			HoldQueue:    cfg.Runtime.HoldQueue,
-			HoldTimeout:  cfg.Runtime.HoldTimeout.D(),
-			DataDir:      cfg.DataDir,
+			Clock:            o.Clock,
+			Logger:           o.Logger,
+			Sink:             a.tsdb,
+			Commands:         serving.CommandTable{ModelServer: ms}.Command,
+			HostCPUs:         cfg.Runtime.HostCPUs,
+			HostMemoryMB:     int(cfg.Runtime.HostMemoryMB),
+			HoldWhenZero:     cfg.Runtime.HoldWhenZero,
+			HoldQueue:        cfg.Runtime.HoldQueue,
+			HoldTimeout:      cfg.Runtime.HoldTimeout.D(),
+			DataDir:          cfg.DataDir,
+			MetricResolution: cfg.Runtime.MetricResolution.D(),
 		})
 		smAPI, err := sagemaker.NewAPI(sagemaker.Options{Runtime: a.runtime, Region: cfg.Region, Clock: o.Clock, Logger: o.Logger, DataDir: cfg.DataDir})
 		if err != nil {

@@ -35,6 +35,7 @@ func runDemo(ctx context.Context, a *App, out io.Writer) error {
 		Clock:           a.clk,
 		Interactive:     isTerminal(out),
 		TargetValue:     target,
+		MetricPeriod:    period,
 	})
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)

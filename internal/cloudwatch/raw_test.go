@@ -209,3 +209,14 @@ func TestMatch(t *testing.T) {
 		t.Errorf("body after Match = %q", b)
 	}
 }
+
+func TestAWSQueryGET(t *testing.T) {
+	e := newEnv(t)
+	req, _ := http.NewRequest(http.MethodGet, e.srv.URL+"/?Action=ListMetrics&Version=2010-08-01&Namespace=Nothing", nil)
+	got := e.do(t, req)
+	want := rawResp{Status: 200, Type: "text/xml", Body: xmlHead + `<ListMetricsResponse xmlns="http://monitoring.amazonaws.com/doc/2010-08-01/"><ListMetricsResult><Metrics></Metrics></ListMetricsResult>` +
+		`<ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata></ListMetricsResponse>`}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Error(diff)
+	}
+}

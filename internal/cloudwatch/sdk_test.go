@@ -373,3 +373,47 @@ func TestSDKAlarms(t *testing.T) {
 		t.Errorf("bad period: %s", got)
 	}
 }
+
+func TestSDKAlarmStateAndActions(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	ctx := context.Background()
+	put := func(name, metric string) {
+		t.Helper()
+		_, err := c.PutMetricAlarm(ctx, &cw.PutMetricAlarmInput{AlarmName: aws.String(name), Namespace: aws.String("N"), MetricName: aws.String(metric),
+			Statistic: types.StatisticAverage, Period: aws.Int32(10), EvaluationPeriods: aws.Int32(3), Threshold: aws.Float64(1),
+			ComparisonOperator: types.ComparisonOperatorLessThanThreshold, Dimensions: []types.Dimension{dim("D", "1")}})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	put("a1", "M")
+	put("a2", "Other")
+	if _, err := c.SetAlarmState(ctx, &cw.SetAlarmStateInput{AlarmName: aws.String("a1"), StateValue: types.StateValueAlarm, StateReason: aws.String("testing"), StateReasonData: aws.String(`{"x":1}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.DisableAlarmActions(ctx, &cw.DisableAlarmActionsInput{AlarmNames: []string{"a1", "unknown"}}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := c.DescribeAlarmsForMetric(ctx, &cw.DescribeAlarmsForMetricInput{Namespace: aws.String("N"), MetricName: aws.String("M"), Dimensions: []types.Dimension{dim("D", "1")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.MetricAlarms) != 1 {
+		t.Fatalf("alarms for metric = %d", len(out.MetricAlarms))
+	}
+	a := out.MetricAlarms[0]
+	got := []any{*a.AlarmName, a.StateValue, *a.StateReason, *a.StateReasonData, *a.ActionsEnabled, *a.StateUpdatedTimestamp}
+	want := []any{"a1", types.StateValueAlarm, "testing", `{"x":1}`, false, now}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	_, err = c.SetAlarmState(ctx, &cw.SetAlarmStateInput{AlarmName: aws.String("nope"), StateValue: types.StateValueOk, StateReason: aws.String("x")})
+	if got := apiCode(err); got != "ResourceNotFound" {
+		t.Errorf("SetAlarmState on a missing alarm: %s", got)
+	}
+	_, err = c.SetAlarmState(ctx, &cw.SetAlarmStateInput{AlarmName: aws.String("a1"), StateValue: types.StateValueOk, StateReason: aws.String("x"), StateReasonData: aws.String("{")})
+	if got := apiCode(err); got != "InvalidFormat" {
+		t.Errorf("SetAlarmState with bad JSON: %s", got)
+	}
+}

@@ -59,9 +59,12 @@ type RuntimeConfig struct {
 	HostMemoryMB int64   `json:"hostMemoryMB"`
 	// HoldWhenZero holds requests that arrive at zero copies until a copy is ready
 	// (an extension; AWS fails them).
-	HoldWhenZero bool     `json:"holdWhenZero"`
-	HoldTimeout  Duration `json:"holdTimeout"`
-	HoldQueue    int      `json:"holdQueue"`
+	HoldWhenZero bool `json:"holdWhenZero"`
+	// MetricResolution is the bucket width of the metrics the local runtime publishes;
+	// zero means SageMaker's 10 s (an extension for demos and tests when shorter).
+	MetricResolution Duration `json:"metricResolution"`
+	HoldTimeout      Duration `json:"holdTimeout"`
+	HoldQueue        int      `json:"holdQueue"`
 }
 
 // Duration is a time.Duration that reads and writes as a Go duration string in JSON.
@@ -121,6 +124,7 @@ var Env = []struct{ Name, Flag string }{
 	{"SCALED_HOST_CPUS", "host-cpus"},
 	{"SCALED_HOST_MEMORY_MB", "host-memory-mb"},
 	{"SCALED_HOLD_WHEN_ZERO", "hold-when-zero"},
+	{"SCALED_METRIC_RESOLUTION", "metric-resolution"},
 	{"SCALED_MAX_BODY_BYTES", "max-body-bytes"},
 	{"SCALED_LOG_LEVEL", "log-level"},
 	{"SCALED_PROMETHEUS_URL", "prometheus-url"},
@@ -143,6 +147,7 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.Float64Var(&c.Runtime.HostCPUs, "host-cpus", c.Runtime.HostCPUs, "CPU cores the local runtime may place copies on; 0 = all (env SCALED_HOST_CPUS)")
 	fs.Int64Var(&c.Runtime.HostMemoryMB, "host-memory-mb", c.Runtime.HostMemoryMB, "memory in MiB the local runtime may place copies in; 0 = all (env SCALED_HOST_MEMORY_MB)")
 	fs.BoolVar(&c.Runtime.HoldWhenZero, "hold-when-zero", c.Runtime.HoldWhenZero, "extension: hold requests arriving at zero copies until a copy is ready (env SCALED_HOLD_WHEN_ZERO)")
+	fs.Var(durationFlag{&c.Runtime.MetricResolution}, "metric-resolution", "extension: bucket width of the local runtime's metrics instead of SageMaker's 10s (env SCALED_METRIC_RESOLUTION)")
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", c.MaxBodyBytes, "largest accepted request body (env SCALED_MAX_BODY_BYTES)")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (env SCALED_LOG_LEVEL)")
 	fs.StringVar(&c.PrometheusURL, "prometheus-url", c.PrometheusURL, "Prometheus base URL for customized metrics (env SCALED_PROMETHEUS_URL)")
@@ -247,6 +252,9 @@ func (c *Config) Validate() error {
 	case "debug", "info", "warn", "error":
 	default:
 		errs = append(errs, fmt.Errorf("log-level %q: must be debug, info, warn or error", c.LogLevel))
+	}
+	if r := c.Runtime.MetricResolution.D(); r < 0 || (r > 0 && (r < time.Second || r%time.Second != 0)) {
+		errs = append(errs, fmt.Errorf("metric-resolution %s: must be a whole number of seconds", r))
 	}
 	if c.Runtime.HostCPUs < 0 || c.Runtime.HostMemoryMB < 0 || c.Runtime.HoldQueue < 0 {
 		errs = append(errs, errors.New("runtime host-cpus, host-memory-mb and hold queue must not be negative"))

@@ -99,7 +99,21 @@ type Evaluator struct {
 	schedEval map[model.TargetKey]time.Time
 	// badSchedules remembers unparseable schedules already logged.
 	badSchedules map[model.ScheduledActionKey]string
+	// clampRetry delays the next attempt of a clamp the resource refused.
+	clampRetry map[model.TargetKey]retry
 }
+
+// retry is a backoff: the next attempt may start at next; wait doubles per failure.
+type retry struct {
+	next time.Time
+	wait time.Duration
+}
+
+// Clamp retry backoff bounds.
+const (
+	clampRetryMin = time.Minute
+	clampRetryMax = 15 * time.Minute
+)
 
 // New checks the options and returns an Evaluator.
 func New(o Options) (*Evaluator, error) {
@@ -128,6 +142,7 @@ func New(o Options) (*Evaluator, error) {
 		pruneInterval:   o.PruneInterval,
 		schedEval:       map[model.TargetKey]time.Time{},
 		badSchedules:    map[model.ScheduledActionKey]string{},
+		clampRetry:      map[model.TargetKey]retry{},
 	}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
@@ -306,6 +321,28 @@ func (e *Evaluator) maybePrune(ctx context.Context, now time.Time) {
 	}
 }
 
+// clampAllowed reports whether a clamp of k may be attempted at now.
+func (e *Evaluator) clampAllowed(k model.TargetKey, now time.Time) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	r, ok := e.clampRetry[k]
+	return !ok || !now.Before(r.next)
+}
+
+// clampDone records the outcome of a clamp attempt (ok: accepted or not needed).
+func (e *Evaluator) clampDone(k model.TargetKey, now time.Time, ok bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if ok {
+		delete(e.clampRetry, k)
+		return
+	}
+	r := e.clampRetry[k]
+	r.wait = min(max(2*r.wait, clampRetryMin), clampRetryMax)
+	r.next = now.Add(r.wait)
+	e.clampRetry[k] = r
+}
+
 // forgetSchedules drops the schedule memory of targets that no longer exist.
 func (e *Evaluator) forgetSchedules(targets []model.ScalableTarget) {
 	e.mu.Lock()
@@ -320,6 +357,7 @@ func (e *Evaluator) forgetSchedules(targets []model.ScalableTarget) {
 	for k := range e.schedEval {
 		if !live[k] {
 			delete(e.schedEval, k)
+			delete(e.clampRetry, k)
 		}
 	}
 }

@@ -402,3 +402,71 @@ func TestTickPrunesOldActivities(t *testing.T) {
 		t.Errorf("activities after pruning (-want +got):\n%s", diff)
 	}
 }
+
+// An alarm's evaluation is recorded on the alarm (state, reason, reason data, time), so that
+// CloudWatch DescribeAlarms shows it; it is written only when the state changes.
+func TestAlarmStateIsRecorded(t *testing.T) {
+	const account = "123456789012"
+	ctx := auth.WithAccount(context.Background(), account)
+	clk := clock.NewFake(epoch)
+	mem := memstore.New()
+	registerIC(t, mem, clk, "a")
+	svc := api.New(api.Options{Store: mem, Clock: clk})
+	body := `{"PolicyName":"step","ServiceNamespace":"sagemaker","ResourceId":"inference-component/a","ScalableDimension":"sagemaker:inference-component:DesiredCopyCount","PolicyType":"StepScaling","StepScalingPolicyConfiguration":{"AdjustmentType":"ChangeInCapacity","StepAdjustments":[{"MetricIntervalLowerBound":0,"ScalingAdjustment":1}]}}`
+	if _, err := svc.Ops["PutScalingPolicy"](ctx, []byte(body)); err != nil {
+		t.Fatal(err)
+	}
+	ps, _, err := mem.ListPolicies(ctx, store.PolicyFilter{Account: account})
+	if err != nil || len(ps) != 1 {
+		t.Fatalf("policies: %v %v", ps, err)
+	}
+	alarm := model.MetricAlarm{
+		Account: account, AlarmName: "a-failures", ActionsEnabled: true, AlarmActions: []string{ps[0].ARN},
+		Namespace: "AWS/SageMaker", MetricName: "NoCapacityInvocationFailures", Statistic: "Sum",
+		Dimensions: []model.MetricDimension{{Name: "InferenceComponentName", Value: "a"}},
+		Period:     60, EvaluationPeriods: 2, Threshold: 1, ComparisonOperator: "GreaterThanThreshold",
+		StateValue: model.AlarmInsufficientData, StateReason: "Unchecked: Initial alarm creation",
+	}
+	if _, err := mem.PutAlarm(ctx, alarm); err != nil {
+		t.Fatal(err)
+	}
+	db := tsdb.New(tsdb.Options{Clock: clk})
+	id := metrics.MetricID{Account: account, Namespace: "AWS/SageMaker", Name: "NoCapacityInvocationFailures", Dimensions: alarm.Dimensions}
+	if err := db.Put(ctx, []metrics.Datum{metrics.Value(id, epoch, 3), metrics.Value(id, epoch.Add(time.Minute), 4)}); err != nil {
+		t.Fatal(err)
+	}
+	e, err := control.New(control.Options{Store: mem, Metrics: db, Resources: resource.NewRegistry(), Clock: clk})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk.Set(epoch.Add(2*time.Minute + 5*time.Second))
+	if err := e.Tick(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, err := mem.GetAlarm(ctx, account, "a-failures")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := alarm
+	want.StateValue = model.AlarmAlarm
+	want.StateReason = "Threshold Crossed: 2 datapoints [4.0 (05/01/26 00:01:00), 3.0 (05/01/26 00:00:00)] were greater than the threshold (1.0) (minimum 2 datapoints for OK -> ALARM transition)."
+	want.StateReasonData = `{"version":"1.0","queryDate":"2026-01-05T00:02:05.000+0000","startDate":"2026-01-05T00:00:00.000+0000","statistic":"Sum","period":60,"recentDatapoints":[3,4],"threshold":1,"evaluatedDatapoints":[{"timestamp":"2026-01-05T00:00:00.000+0000","value":3},{"timestamp":"2026-01-05T00:01:00.000+0000","value":4}]}`
+	want.StateUpdatedAt = epoch.Add(2*time.Minute + 5*time.Second)
+	if diff := cmp.Diff(want, got, cmpIgnoreRevision); diff != "" {
+		t.Errorf("alarm after the tick (-want +got):\n%s", diff)
+	}
+	// A later tick in the same state leaves the record alone.
+	clk.Advance(10 * time.Second)
+	if err := e.Tick(ctx); err != nil {
+		t.Fatal(err)
+	}
+	again, err := mem.GetAlarm(ctx, account, "a-failures")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Revision != got.Revision {
+		t.Errorf("alarm rewritten without a state change: revision %d -> %d", got.Revision, again.Revision)
+	}
+}
+
+var cmpIgnoreRevision = cmp.FilterPath(func(p cmp.Path) bool { return p.Last().String() == ".Revision" }, cmp.Ignore())

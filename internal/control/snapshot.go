@@ -2,6 +2,7 @@ package control
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -171,6 +172,7 @@ func (en *alarmEntry) evaluate(ctx context.Context, e *Evaluator, now time.Time)
 		}
 		a := en.alarm
 		a.StateValue, a.StateReason, a.StateUpdatedAt = res.State, res.Reason, now
+		a.StateReasonData = reasonData(a, res, now)
 		stored, err := e.store.PutAlarm(ctx, a)
 		if err != nil {
 			// A concurrent PutMetricAlarm changed it: the next tick evaluates the new one.
@@ -253,4 +255,44 @@ func (e *Evaluator) forgetAlarms(s *snapshot, alarms int) {
 		}
 		return true
 	})
+}
+
+// reasonData is the CloudWatch StateReasonData document of an evaluation: the query window,
+// statistic, period, threshold and the datapoints used (oldest first).
+func reasonData(a model.MetricAlarm, res scaling.AlarmResult, now time.Time) string {
+	const layout = "2006-01-02T15:04:05.000-0700"
+	period := alarmPeriod(a)
+	at := now.Truncate(period)
+	type point struct {
+		Timestamp string  `json:"timestamp"`
+		Value     float64 `json:"value"`
+	}
+	doc := struct {
+		Version             string    `json:"version"`
+		QueryDate           string    `json:"queryDate"`
+		StartDate           string    `json:"startDate"`
+		Statistic           string    `json:"statistic,omitempty"`
+		Period              int       `json:"period"`
+		RecentDatapoints    []float64 `json:"recentDatapoints"`
+		Threshold           float64   `json:"threshold"`
+		EvaluatedDatapoints []point   `json:"evaluatedDatapoints,omitempty"`
+	}{
+		Version:          "1.0",
+		QueryDate:        now.UTC().Format(layout),
+		StartDate:        at.Add(-time.Duration(max(a.EvaluationPeriods, 1)) * period).UTC().Format(layout),
+		Statistic:        a.Statistic,
+		Period:           int(period / time.Second),
+		RecentDatapoints: []float64{},
+		Threshold:        a.Threshold,
+	}
+	for i := len(res.Datapoints) - 1; i >= 0; i-- {
+		d := res.Datapoints[i]
+		doc.RecentDatapoints = append(doc.RecentDatapoints, d.Value)
+		doc.EvaluatedDatapoints = append(doc.EvaluatedDatapoints, point{Timestamp: d.Time.UTC().Format(layout), Value: d.Value})
+	}
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return ""
+	}
+	return string(b)
 }

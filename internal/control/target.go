@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"maps"
 	"reflect"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -79,11 +80,11 @@ func (te *targetEval) run(ctx context.Context) error {
 		case ctx.Err() != nil:
 			return ctx.Err()
 		case errors.Is(err, resource.ErrNotScalable):
-			if err := te.problem(ctx, problemNotScalable, "the target service reports the resource as not scalable", err.Error()); err != nil {
+			if err := te.problem(ctx, problemNotScalable, "the target service reports the resource as not scalable", plainReason(err)); err != nil {
 				return err
 			}
 		default:
-			if err := te.problem(ctx, problemState, "reading the current capacity failed", "Unable to read the current capacity: "+err.Error()); err != nil {
+			if err := te.problem(ctx, problemState, "reading the current capacity failed", "Unable to read the current capacity: "+plainReason(err)); err != nil {
 				return err
 			}
 		}
@@ -106,13 +107,19 @@ func (te *targetEval) run(ctx context.Context) error {
 		return err
 	}
 
-	// 5. Capacity outside [Min, Max].
+	// 5. Capacity outside [Min, Max]. A clamp the resource refused is retried with backoff
+	// (policy-driven changes are paced by their alarms instead).
 	if n, cause, changed := scaling.Clamp(cur.Desired, te.t.MinCapacity, te.t.MaxCapacity); changed {
+		if !e.clampAllowed(te.key(), te.now) {
+			return te.save(ctx)
+		}
 		if err := te.change(ctx, act, cur, change{desired: n, cause: cause}); err != nil {
 			return err
 		}
+		e.clampDone(te.key(), te.now, te.st.InFlightActivityID != "")
 		return te.save(ctx)
 	}
+	e.clampDone(te.key(), te.now, true)
 
 	// 6. Policies.
 	in := scaling.Input{
@@ -329,6 +336,16 @@ func (te *targetEval) policyInputs(ctx context.Context) []scaling.PolicyInput {
 	return out
 }
 
+// plainReason is an actuator error as a sentence for an activity: without the
+// resource.ErrNotScalable sentinel's own text, which only classifies the error.
+func plainReason(err error) string {
+	s := err.Error()
+	p := resource.ErrNotScalable.Error()
+	s = strings.Replace(s, p+": ", "", 1)
+	s = strings.TrimSuffix(s, ": "+p)
+	return s
+}
+
 func direction(from, to int32) scaling.Direction {
 	switch {
 	case to > from:
@@ -462,7 +479,7 @@ func (te *targetEval) change(ctx context.Context, act resource.Actuator, cur res
 		return nil
 	default:
 		a.StatusCode = model.StatusFailed
-		a.StatusMessage = scaling.FailedMessage(dim, c.desired, err.Error())
+		a.StatusMessage = scaling.FailedMessage(dim, c.desired, plainReason(err))
 		a.EndTime = te.endTime()
 		te.clearInFlight()
 		te.log().WarnContext(ctx, "capacity change refused", "to", c.desired, "err", err)

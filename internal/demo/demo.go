@@ -54,8 +54,12 @@ type Options struct {
 
 	MinCapacity int32 // default 1
 	MaxCapacity int32 // default 6
-	// TargetValue is invocations per copy per minute; default 300 (5 requests/s per copy).
-	TargetValue      float64
+	// TargetValue is invocations per copy per MetricPeriod; default 300 (5 requests/s per
+	// copy at AWS's one-minute period).
+	TargetValue float64
+	// MetricPeriod is the period of the server's managed alarms (the InvocationsPerCopy sum
+	// is per period); default one minute, as on AWS.
+	MetricPeriod     time.Duration
 	ScaleOutCooldown time.Duration // default 30 s
 	ScaleInCooldown  time.Duration // default 60 s
 
@@ -111,6 +115,9 @@ func (o *Options) defaults() error {
 	}
 	if o.MaxCapacity < o.MinCapacity {
 		return fmt.Errorf("demo: MaxCapacity %d is below MinCapacity %d", o.MaxCapacity, o.MinCapacity)
+	}
+	if o.MetricPeriod <= 0 {
+		o.MetricPeriod = time.Minute
 	}
 	if o.TargetValue <= 0 {
 		o.TargetValue = 300
@@ -263,8 +270,8 @@ func (d *demo) deploy(ctx context.Context) error {
 	}); err != nil {
 		return fmt.Errorf("PutScalingPolicy: %w", err)
 	}
-	d.printf("registered %s (min %d, max %d) with target tracking: %g invocations per copy per minute, cooldowns out %v / in %v",
-		rid, d.o.MinCapacity, d.o.MaxCapacity, d.o.TargetValue, d.o.ScaleOutCooldown, d.o.ScaleInCooldown)
+	d.printf("registered %s (min %d, max %d) with target tracking: %g invocations per copy per %v, cooldowns out %v / in %v",
+		rid, d.o.MinCapacity, d.o.MaxCapacity, d.o.TargetValue, d.o.MetricPeriod, d.o.ScaleOutCooldown, d.o.ScaleInCooldown)
 	return nil
 }
 
@@ -445,12 +452,12 @@ func (d *demo) show(ctx context.Context, elapsed time.Duration, rid string, seen
 		return 0, fmt.Errorf("DescribeInferenceComponent: %w", err)
 	}
 	desired, current := aws.ToInt32(ic.RuntimeConfig.DesiredCopyCount), aws.ToInt32(ic.RuntimeConfig.CurrentCopyCount)
-	var perMin int64
+	var total int64
 	for _, n := range d.window {
-		perMin += n
+		total += n
 	}
-	perMin = perMin * 60 / int64(max(len(d.window), 1))
-	perCopy := float64(perMin)
+	// The window holds requests per second; scale to the alarm period.
+	perCopy := float64(total) * d.o.MetricPeriod.Seconds() / float64(max(len(d.window), 1))
 	if current > 0 {
 		perCopy /= float64(current)
 	}
@@ -458,8 +465,8 @@ func (d *demo) show(ctx context.Context, elapsed time.Duration, rid string, seen
 	if n := len(d.window); n > 0 {
 		rate = d.window[n-1]
 	}
-	d.status(fmt.Sprintf("[%s] copies desired %d current %d (%s) | load %d req/s | invocations per copy ~%.0f/min (target %g) | served %d failed %d",
-		fmtDur(elapsed), desired, current, ic.InferenceComponentStatus, rate, perCopy, d.o.TargetValue, d.served.Load(), d.failed.Load()))
+	d.status(fmt.Sprintf("[%s] copies desired %d current %d (%s) | load %d req/s | invocations per copy ~%.0f per %v (target %g) | served %d failed %d",
+		fmtDur(elapsed), desired, current, ic.InferenceComponentStatus, rate, perCopy, d.o.MetricPeriod, d.o.TargetValue, d.served.Load(), d.failed.Load()))
 	return max(desired, current), nil
 }
 

@@ -223,8 +223,8 @@ func AlarmRoleOf(resourceID, name string) string {
 // ManagedAlarms returns the CloudWatch alarms scaled manages for a target-tracking policy:
 // AlarmHigh (GreaterThanThreshold TargetValue) and, unless scale-in is disabled, AlarmLow
 // (LessThanThreshold 0.9 x TargetValue); DynamoDB and Keyspaces predefined metrics get the
-// consumed-units variants of §5.2 plus the two ProvisionedCapacity alarms, with the target's
-// MinCapacity standing for the provisioned units. The result is a pure function of its
+// consumed-units variants of §5.2 plus the two ProvisionedCapacity alarms (without actions),
+// with the target's MinCapacity standing for the provisioned units. The result is a pure function of its
 // arguments: alarm names are taken from p.Alarms when it already names an alarm of the same
 // role (so an updated policy keeps its alarms), otherwise they end in a UUID derived from the
 // policy ARN and role. Times, revision and state history are left to the caller. It returns
@@ -379,6 +379,8 @@ func capacityUnitAlarms(t ScalableTarget, tt *TargetTrackingScalingPolicyConfigu
 		a.Dimensions = append([]MetricDimension(nil), pm.Dimensions...)
 		a.Period = 300
 		a.Threshold = provisioned
+		// They record the provisioned units; scaled's control loop does not act on them.
+		a.AlarmActions = nil
 		if role == AlarmRoleProvisionedCapacityHi {
 			a.ComparisonOperator = "GreaterThanThreshold"
 			a.EvaluationPeriods, a.DatapointsToAlarm = 2, 2

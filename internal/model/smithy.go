@@ -15,9 +15,9 @@ import (
 
 type shapeKind uint8
 
+// Shape kinds; the zero value is invalid on purpose.
 const (
-	kindOther shapeKind = iota
-	kindString
+	kindString shapeKind = iota + 1
 	kindEnum
 	kindInteger
 	kindDouble

@@ -11,7 +11,7 @@ import (
 
 // Run writes the components' metrics to the sink every 10 seconds until ctx ends.
 func (r *Runtime) Run(ctx context.Context) error {
-	t := r.clk.NewTicker(icmetrics.Resolution)
+	t := r.clk.NewTicker(r.opts.MetricResolution)
 	defer t.Stop()
 	for {
 		select {

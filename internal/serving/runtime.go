@@ -84,6 +84,10 @@ type Options struct {
 	InvokeTimeout time.Duration
 	// MaxPayloadBytes limits InvokeEndpoint bodies; default 25 MiB.
 	MaxPayloadBytes int64
+	// MetricResolution is the width of the metric buckets the components publish; default
+	// SageMaker's 10 s. Shorter values are an extension for demos and tests that also
+	// shorten the alarm periods.
+	MetricResolution time.Duration
 	// HTTPClient calls the copies; default a pooled client with InvokeTimeout.
 	HTTPClient *http.Client
 }
@@ -235,6 +239,9 @@ func New(opts Options) *Runtime {
 	if opts.HoldQueue <= 0 {
 		opts.HoldQueue = 100
 	}
+	if opts.MetricResolution <= 0 {
+		opts.MetricResolution = icmetrics.Resolution
+	}
 	if opts.HoldTimeout <= 0 {
 		opts.HoldTimeout = 60 * time.Second
 	}
@@ -301,7 +308,7 @@ func (r *Runtime) Create(spec ComponentSpec, copies int) error {
 	}
 	spec.Environment = maps.Clone(spec.Environment)
 	r.seq++
-	c := &component{key: k, spec: spec, seq: r.seq, desired: copies, rec: icmetrics.New(spec.Name, spec.Account)}
+	c := &component{key: k, spec: spec, seq: r.seq, desired: copies, rec: icmetrics.NewWithResolution(spec.Name, spec.Account, r.opts.MetricResolution)}
 	c.rec.SetCopies(r.clk.Now(), 0)
 	r.comps[k] = c
 	r.log.Info("inference component created", "account", spec.Account, "component", spec.Name, "image", spec.Image, "copies", copies)

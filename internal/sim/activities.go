@@ -81,10 +81,12 @@ func countActivities(acts []model.ScalingActivity, initial int32) ActivityCounts
 	return c
 }
 
-// capacityIn extracts N from "Setting <noun> to N." descriptions.
+// capacityIn extracts N from capacity-change descriptions, "Setting <noun> to N."
+// (scheduled min/max activities read "Setting min capacity to A and max capacity to B",
+// without the final period, and change no capacity themselves).
 func capacityIn(desc string) (int32, bool) {
 	i := strings.LastIndex(desc, " to ")
-	if i < 0 {
+	if i < 0 || !strings.HasSuffix(desc, ".") || strings.Contains(desc, "min capacity") || strings.Contains(desc, "max capacity") {
 		return 0, false
 	}
 	var n int32

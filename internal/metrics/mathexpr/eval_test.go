@@ -171,3 +171,21 @@ func TestErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestFromTargetTracking(t *testing.T) {
+	in := []model.TargetTrackingMetricDataQuery{
+		{ID: "m1", ReturnData: ptr(false), MetricStat: &model.TargetTrackingMetricStat{Metric: model.TargetTrackingMetric{Namespace: "NS", MetricName: "A", Dimensions: []model.MetricDimension{{Name: "D", Value: "1"}}}, Stat: "Sum", Unit: "Count"}},
+		{ID: "e1", Expression: "m1 / 60", Label: "per second"},
+	}
+	want := []model.MetricDataQuery{
+		{ID: "m1", ReturnData: ptr(false), MetricStat: &model.MetricStat{Namespace: "NS", MetricName: "A", Dimensions: []model.MetricDimension{{Name: "D", Value: "1"}}, Period: 60, Stat: "Sum", Unit: "Count"}},
+		{ID: "e1", Expression: "m1 / 60", Label: "per second"},
+	}
+	got := FromTargetTracking(in, 60)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Error(diff)
+	}
+	if err := Validate(got); err != nil {
+		t.Error(err)
+	}
+}

@@ -361,7 +361,7 @@ func (db *DB) Query(ctx context.Context, q metrics.Query) ([]metrics.Sample, err
 	}
 	b := tr.b
 	i := sort.Search(len(b), func(i int) bool { return b[i].t >= start })
-	var out []metrics.Sample
+	out := make([]metrics.Sample, 0, min(int64(len(b)-i), (end-start)/p+1))
 	var acc bucket
 	have := false
 	for ; i < len(b) && b[i].t < end; i++ {

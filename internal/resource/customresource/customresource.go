@@ -164,6 +164,23 @@ func New(o Options) (*Actuator, error) {
 			return nil, fmt.Errorf("customresource: allowed prefix %q must be an http or https URL", p)
 		}
 	}
+	// Redirects must stay within the allowed URLs too (a copy, so the caller's client is
+	// left as it was).
+	c := *a.client
+	next := c.CheckRedirect
+	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if _, err := a.checkURL(req.URL.String()); err != nil {
+			return fmt.Errorf("%w: %w", errRedirectRefused, err)
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+	a.client = &c
 	if o.Signing != nil {
 		s := *o.Signing
 		if s.AccessKeyID == "" || s.SecretAccessKey == "" {
@@ -261,6 +278,9 @@ func redact(u *url.URL) string {
 	return c.String()
 }
 
+// errRedirectRefused marks a redirect outside the allowed URLs; it is not retried.
+var errRedirectRefused = errors.New("redirect refused")
+
 // httpError is an HTTP error answer of the backend.
 type httpError struct {
 	status  int
@@ -309,7 +329,7 @@ func (a *Actuator) do(ctx context.Context, method string, u *url.URL, body []byt
 		}
 		var he *httpError
 		isHTTP := errors.As(err, &he)
-		if isHTTP && !retryable(he.status) {
+		if (isHTTP && !retryable(he.status)) || errors.Is(err, errRedirectRefused) {
 			return answer{}, fmt.Errorf("%s %s failed: %w", method, u, err)
 		}
 		if ctx.Err() != nil {

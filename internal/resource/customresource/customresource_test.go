@@ -538,3 +538,21 @@ func TestNewRejectsBadOptions(t *testing.T) {
 		})
 	}
 }
+
+func TestRedirectOutsideAllowList(t *testing.T) {
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `{"actualCapacity":1,"desiredCapacity":1,"scalingStatus":"Successful"}`)
+	}))
+	defer other.Close()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+"/elsewhere", http.StatusTemporaryRedirect)
+	}))
+	defer srv.Close()
+	a, _ := newActuator(t, Options{AllowedPrefixes: []string{srv.URL + "/prod/"}})
+	url := srv.URL + "/prod/d"
+	_, err := a.State(context.Background(), key(url))
+	want := fmt.Sprintf(`GET %s failed: redirect refused: resource ID "%s/elsewhere" is not under an allowed URL prefix (%s/prod/)`, url, other.URL, srv.URL)
+	if err == nil || err.Error() != want {
+		t.Fatalf("error = %v\nwant %s", err, want)
+	}
+}

@@ -121,18 +121,31 @@ type Recorder struct {
 	inflight int
 	copies   int
 	buckets  map[int64]*bucket
+	res      time.Duration // bucket width
 }
 
-// New returns a Recorder for the component owned by account.
+// New returns a Recorder for the component owned by account, with SageMaker's 10-second
+// resolution.
 func New(component string, account string) *Recorder {
-	return &Recorder{component: component, account: account, buckets: map[int64]*bucket{}}
+	return NewWithResolution(component, account, Resolution)
+}
+
+// NewWithResolution returns a Recorder whose buckets are res wide (a whole number of
+// seconds, at least one). Shorter buckets than SageMaker's are an extension for demos and
+// tests that also shorten the alarm periods.
+func NewWithResolution(component, account string, res time.Duration) *Recorder {
+	if res < time.Second {
+		res = time.Second
+	}
+	res = res.Truncate(time.Second)
+	return &Recorder{component: component, account: account, buckets: map[int64]*bucket{}, res: res}
 }
 
 // Component returns the inference component name.
 func (r *Recorder) Component() string { return r.component }
 
-func index(t time.Time) int64 {
-	return floorDiv(t.UnixNano(), int64(Resolution))
+func (r *Recorder) index(t time.Time) int64 {
+	return floorDiv(t.UnixNano(), int64(r.res))
 }
 
 func floorDiv(a, b int64) int64 {
@@ -143,7 +156,7 @@ func floorDiv(a, b int64) int64 {
 	return q
 }
 
-func bucketStart(i int64) time.Time { return time.Unix(0, i*int64(Resolution)).UTC() }
+func (r *Recorder) bucketStart(i int64) time.Time { return time.Unix(0, i*int64(r.res)).UTC() }
 
 func (r *Recorder) bucket(i int64) *bucket {
 	b := r.buckets[i]
@@ -160,15 +173,15 @@ func (r *Recorder) advance(t time.Time) time.Time {
 	if !r.started {
 		r.started = true
 		r.last = t
-		r.cursor = index(t)
+		r.cursor = r.index(t)
 		return t
 	}
 	if !t.After(r.last) {
 		return r.last
 	}
 	for r.last.Before(t) {
-		i := index(r.last)
-		end := bucketStart(i + 1)
+		i := r.index(r.last)
+		end := r.bucketStart(i + 1)
 		if end.After(t) {
 			end = t
 		}
@@ -189,7 +202,7 @@ func (r *Recorder) advance(t time.Time) time.Time {
 // current notes the present ratio in the bucket of t.
 func (r *Recorder) noteNow(t time.Time) {
 	if r.copies > 0 {
-		b := r.bucket(index(t))
+		b := r.bucket(r.index(t))
 		b.noteConc(float64(r.inflight) / float64(r.copies))
 		b.hadCopies = true
 	}
@@ -201,7 +214,7 @@ func (r *Recorder) RequestStarted(t time.Time) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	t = r.advance(t)
-	b := r.bucket(index(t))
+	b := r.bucket(r.index(t))
 	b.invocations.add(1)
 	if r.copies > 0 {
 		b.perCopy.add(1 / float64(r.copies))
@@ -216,7 +229,7 @@ func (r *Recorder) RequestFinished(t time.Time, modelLatency, overheadLatency ti
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	t = r.advance(t)
-	b := r.bucket(index(t))
+	b := r.bucket(r.index(t))
 	b.finished++
 	b.modelLat.add(float64(modelLatency.Microseconds()))
 	b.overLat.add(float64(overheadLatency.Microseconds()))
@@ -240,7 +253,7 @@ func (r *Recorder) NoCapacity(t time.Time) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	t = r.advance(t)
-	r.bucket(index(t)).noCapacity++
+	r.bucket(r.index(t)).noCapacity++
 }
 
 // SetCopies records the number of copies in service from t on.
@@ -279,11 +292,11 @@ func (r *Recorder) Flush(now time.Time) []metrics.Datum {
 		r.advance(now)
 		return nil
 	}
-	end := index(now) // buckets < end are complete
+	end := r.index(now) // buckets < end are complete
 	if end <= r.cursor {
 		return nil
 	}
-	r.advance(bucketStart(end))
+	r.advance(r.bucketStart(end))
 	var out []metrics.Datum
 	for i := r.cursor; i < end; i++ {
 		b := r.buckets[i]
@@ -291,7 +304,7 @@ func (r *Recorder) Flush(now time.Time) []metrics.Datum {
 		if b == nil {
 			continue // no copies and no events
 		}
-		out = r.emit(out, bucketStart(i), b)
+		out = r.emit(out, r.bucketStart(i), b)
 	}
 	r.cursor = end
 	return out
@@ -307,12 +320,17 @@ func (r *Recorder) id(name string) metrics.MetricID {
 }
 
 func (r *Recorder) set(name, unit string, t time.Time, s stat) metrics.Datum {
-	return metrics.Datum{Metric: r.id(name), Time: t, Unit: unit, SampleCount: s.n, Sum: s.sum, Min: s.min, Max: s.max}
+	return metrics.Datum{Metric: r.id(name), Time: t, Unit: unit, SampleCount: s.n, Sum: s.sum, Min: s.min, Max: s.max, HighResolution: r.fine()}
 }
+
+// fine reports whether the recorder runs finer than SageMaker's resolution; its standard
+// metrics are then stored at high resolution so that the shortened alarm periods see them.
+func (r *Recorder) fine() bool { return r.res < Resolution }
 
 func (r *Recorder) count(name string, t time.Time, v float64) metrics.Datum {
 	d := metrics.Value(r.id(name), t, v)
 	d.Unit = UnitNone
+	d.HighResolution = r.fine()
 	return d
 }
 

@@ -11,3 +11,7 @@ import (
 func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) store.Store { return memstore.New() })
 }
+
+func BenchmarkMemstore(b *testing.B) {
+	storetest.Bench(b, func(b *testing.B) store.Store { return memstore.New() })
+}

@@ -10,7 +10,9 @@ import (
 // pgElector elects leaders with PostgreSQL session advisory locks. A leader holds its lock
 // on a dedicated connection for as long as it leads and checks that connection every
 // ElectionPoll; if the connection fails the server has dropped the lock, so the leader
-// context is canceled at once.
+// context is canceled at once. Resigning unlocks and closes the connection; if the unlock
+// cannot run (the connection broke, or resigning interrupted a check), closing the session
+// frees the lock on the server shortly after.
 type pgElector struct {
 	s *Store
 }
@@ -28,7 +30,7 @@ func (e *pgElector) Campaign(ctx context.Context, name string) (context.Context,
 			return nil, nil, err
 		}
 		if conn == nil {
-			c, err := e.s.w.Conn(ctx)
+			c, err := e.s.elect.Conn(ctx)
 			if err != nil {
 				log.WarnContext(ctx, "election: no database connection", "err", err)
 			}
@@ -105,7 +107,7 @@ func (e *pgElector) lead(ctx context.Context, conn *sql.Conn, key int64, name st
 func (e *pgElector) held(ctx context.Context, name string) (bool, error) {
 	key := e.s.d.advisoryKey(name)
 	var n int
-	err := e.s.w.QueryRowContext(ctx, `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'
+	err := e.s.r.QueryRowContext(ctx, `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'
 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
 AND classid::bigint = $1 AND objid::bigint = $2 AND objsubid = 1 AND granted`,
 		int64(uint64(key)>>32), int64(uint64(key)&0xffffffff)).Scan(&n)

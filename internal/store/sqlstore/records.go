@@ -198,9 +198,9 @@ func (s *Store) PutTarget(ctx context.Context, t model.ScalableTarget) (model.Sc
 		return s.cas(ctx, tx, casWrite{
 			table: "targets", what: "target " + targetString(t.TargetKey),
 			where: keyWhere, whereArg: keyArgs(t.TargetKey), rev: rev,
-			cols:  []string{"account", "namespace", "resource_id", "dimension", "arn", "doc"},
-			vals:  keyArgs(t.TargetKey, t.ARN, doc),
-			set:   []string{"arn", "doc"}, setVals: []any{t.ARN, doc},
+			cols: []string{"account", "namespace", "resource_id", "dimension", "arn", "doc"},
+			vals: keyArgs(t.TargetKey, t.ARN, doc),
+			set:  []string{"arn", "doc"}, setVals: []any{t.ARN, doc},
 		})
 	})
 	if err != nil {
@@ -321,9 +321,9 @@ func (s *Store) PutPolicy(ctx context.Context, p model.ScalingPolicy) (model.Sca
 		return s.cas(ctx, tx, casWrite{
 			table: "policies", what: what,
 			where: keyWhere + " AND name = ?", whereArg: keyArgs(p.TargetKey, p.Name), rev: rev,
-			cols:  []string{"account", "namespace", "resource_id", "dimension", "name", "arn", "doc"},
-			vals:  keyArgs(p.TargetKey, p.Name, p.ARN, doc),
-			set:   []string{"arn", "doc"}, setVals: []any{p.ARN, doc},
+			cols: []string{"account", "namespace", "resource_id", "dimension", "name", "arn", "doc"},
+			vals: keyArgs(p.TargetKey, p.Name, p.ARN, doc),
+			set:  []string{"arn", "doc"}, setVals: []any{p.ARN, doc},
 		})
 	})
 	if err != nil {
@@ -415,9 +415,9 @@ func (s *Store) PutScheduledAction(ctx context.Context, a model.ScheduledAction)
 		return s.cas(ctx, tx, casWrite{
 			table: "schedules", what: what,
 			where: keyWhere + " AND name = ?", whereArg: keyArgs(a.TargetKey, a.Name), rev: rev,
-			cols:  []string{"account", "namespace", "resource_id", "dimension", "name", "doc"},
-			vals:  keyArgs(a.TargetKey, a.Name, doc),
-			set:   []string{"doc"}, setVals: []any{doc},
+			cols: []string{"account", "namespace", "resource_id", "dimension", "name", "doc"},
+			vals: keyArgs(a.TargetKey, a.Name, doc),
+			set:  []string{"doc"}, setVals: []any{doc},
 		})
 	})
 	if err != nil {
@@ -760,9 +760,9 @@ func (s *Store) PutTargetState(ctx context.Context, st model.TargetState) (model
 		return s.cas(ctx, tx, casWrite{
 			table: "target_states", what: what,
 			where: keyWhere, whereArg: keyArgs(st.TargetKey), rev: st.Revision,
-			cols:  []string{"account", "namespace", "resource_id", "dimension", "doc"},
-			vals:  keyArgs(st.TargetKey, doc),
-			set:   []string{"doc"}, setVals: []any{doc},
+			cols: []string{"account", "namespace", "resource_id", "dimension", "doc"},
+			vals: keyArgs(st.TargetKey, doc),
+			set:  []string{"doc"}, setVals: []any{doc},
 		})
 	})
 	if err != nil {

@@ -82,6 +82,9 @@ type Store struct {
 	d       *dialect
 	w       *sql.DB // writes; SQLite: one connection
 	r       *sql.DB // reads; PostgreSQL: the same pool as w
+	// elect (PostgreSQL) is the unbounded pool the elector takes its dedicated
+	// connections from, so leaders never starve the query pool or the other way round.
+	elect *sql.DB
 	opts    Options
 	elector store.Elector
 }
@@ -245,7 +248,7 @@ func OpenPostgres(ctx context.Context, dsn string, opts ...Options) (*Store, err
 		}
 		cfg.RuntimeParams["search_path"] = o.Schema
 	}
-	db := stdlib.OpenDB(*cfg)
+	db := stdlib.OpenDB(*cfg.Copy())
 	db.SetMaxOpenConns(o.MaxReadConns)
 	db.SetMaxIdleConns(o.MaxReadConns)
 	var schema string
@@ -253,10 +256,12 @@ func OpenPostgres(ctx context.Context, dsn string, opts ...Options) (*Store, err
 		db.Close()
 		return nil, fmt.Errorf("sqlstore: connect to PostgreSQL: %w", err)
 	}
-	s := &Store{d: postgresDialect(schema), w: db, r: db, opts: o}
+	elect := stdlib.OpenDB(*cfg)
+	elect.SetMaxIdleConns(0)
+	s := &Store{d: postgresDialect(schema), w: db, r: db, elect: elect, opts: o}
 	s.elector = &pgElector{s: s}
 	if err := s.migrate(ctx); err != nil {
-		db.Close()
+		s.Close()
 		return nil, fmt.Errorf("sqlstore: PostgreSQL: %w", err)
 	}
 	return s, nil
@@ -271,6 +276,9 @@ func (s *Store) Close() error {
 	err := s.w.Close()
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
+	}
+	if s.elect != nil {
+		err = errors.Join(err, s.elect.Close())
 	}
 	return err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sync"
@@ -19,9 +20,12 @@ import (
 // tests may create schemas in. Without it the PostgreSQL tests are skipped.
 const PostgresDSNEnv = "SCALED_TEST_POSTGRES_DSN"
 
+// quiet keeps migration and election logs out of test output.
+func quiet() Options { return Options{Logger: slog.New(slog.DiscardHandler)} }
+
 func openSQLite(t *testing.T) *Store {
 	t.Helper()
-	s, err := OpenSQLite(t.Context(), filepath.Join(t.TempDir(), "scaled.db"))
+	s, err := OpenSQLite(t.Context(), filepath.Join(t.TempDir(), "scaled.db"), quiet())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +35,7 @@ func openSQLite(t *testing.T) *Store {
 
 // pgSchema returns the DSN of the test database and a fresh schema name, dropped (with
 // everything in it) when the test ends.
-func pgSchema(t *testing.T) (dsn, schema string) {
+func pgSchema(t testing.TB) (dsn, schema string) {
 	t.Helper()
 	dsn = os.Getenv(PostgresDSNEnv)
 	if dsn == "" {
@@ -55,10 +59,12 @@ func pgSchema(t *testing.T) (dsn, schema string) {
 	return dsn, schema
 }
 
-func openPostgres(t *testing.T) *Store {
+func openPostgres(t testing.TB) *Store {
 	t.Helper()
 	dsn, schema := pgSchema(t)
-	s, err := OpenPostgres(t.Context(), dsn, Options{Schema: schema})
+	o := quiet()
+	o.Schema = schema
+	s, err := OpenPostgres(t.Context(), dsn, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +118,7 @@ func migrationCount(t *testing.T, s *Store) int {
 func TestSQLiteReopenKeepsDataAndMigratesOnce(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "scaled.db")
-	s, err := OpenSQLite(ctx, path)
+	s, err := OpenSQLite(ctx, path, quiet())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +132,7 @@ func TestSQLiteReopenKeepsDataAndMigratesOnce(t *testing.T) {
 	stores := make([]*Store, 2)
 	errs := make([]error, 2)
 	for i := range stores {
-		wg.Go(func() { stores[i], errs[i] = OpenSQLite(ctx, path) })
+		wg.Go(func() { stores[i], errs[i] = OpenSQLite(ctx, path, quiet()) })
 	}
 	wg.Wait()
 	for i, s := range stores {
@@ -161,7 +167,11 @@ func TestPostgresConcurrentOpen(t *testing.T) {
 	stores := make([]*Store, 4)
 	errs := make([]error, len(stores))
 	for i := range stores {
-		wg.Go(func() { stores[i], errs[i] = OpenPostgres(t.Context(), dsn, Options{Schema: schema}) })
+		wg.Go(func() {
+			o := quiet()
+			o.Schema = schema
+			stores[i], errs[i] = OpenPostgres(t.Context(), dsn, o)
+		})
 	}
 	wg.Wait()
 	for i, s := range stores {

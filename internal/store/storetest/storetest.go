@@ -4,7 +4,8 @@
 //		storetest.Run(t, func(t *testing.T) store.Store { return open(t) })
 //	}
 //
-// open must return a new, empty store for each call and arrange its cleanup with t.Cleanup.
+// open must return a new, empty store for each call and arrange its cleanup with t.Cleanup;
+// the tests run in parallel, each with its own store.
 package storetest
 
 import (
@@ -56,7 +57,10 @@ func Run(t *testing.T, open Opener) {
 		{"Elector", testElector},
 	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel() // every test opens its own store
+			tc.fn(t, open)
+		})
 	}
 }
 

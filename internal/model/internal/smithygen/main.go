@@ -228,7 +228,8 @@ func kind(t string) string {
 	case "structure":
 		return "kindStructure"
 	}
-	return "kindOther"
+	log.Fatalf("smithygen: shape type %q is not supported", t)
+	return ""
 }
 
 // memberOrder returns the member names of a structure or enum in the order the model

@@ -1,0 +1,313 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	aas "github.com/aws/aws-sdk-go-v2/service/applicationautoscaling"
+	aastypes "github.com/aws/aws-sdk-go-v2/service/applicationautoscaling/types"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+	sm "github.com/aws/aws-sdk-go-v2/service/sagemaker"
+	smtypes "github.com/aws/aws-sdk-go-v2/service/sagemaker/types"
+	smr "github.com/aws/aws-sdk-go-v2/service/sagemakerruntime"
+
+	"github.com/scaled-dev/scaled/internal/config"
+)
+
+// icFixture is one inference component on a local scaled server, reached with the real
+// SageMaker, SageMaker Runtime, CloudWatch and Application Auto Scaling clients.
+type icFixture struct {
+	s    *testServer
+	sm   *sm.Client
+	rt   *smr.Client
+	aas  *aas.Client
+	cw   *cloudwatch.Client
+	name string
+	ep   string
+}
+
+// fastConfig shortens the managed alarm periods and the evaluation interval through
+// configuration (the same knobs `scaled serve` has), so scaling happens within seconds.
+func fastConfig(t *testing.T) config.Config {
+	cfg := testConfig(t)
+	cfg.Runtime.Enabled = true
+	cfg.AlarmPeriod = config.Duration(2 * time.Second)
+	cfg.HighResolutionAlarmPeriod = config.Duration(time.Second)
+	cfg.EvalInterval = config.Duration(500 * time.Millisecond)
+	cfg.Runtime.MetricResolution = config.Duration(time.Second)
+	return cfg
+}
+
+func newICFixture(t *testing.T, name string) *icFixture {
+	t.Helper()
+	s := startServer(t, fastConfig(t), Options{ModelServer: modelServerCommand(t)})
+	c := s.app.Credential
+	cfg := s.awsConfig(c.AccessKeyID, c.SecretAccessKey)
+	ep := aws.String(s.app.Endpoint)
+	f := &icFixture{
+		s:    s,
+		sm:   sm.NewFromConfig(cfg, func(o *sm.Options) { o.BaseEndpoint = ep }),
+		rt:   smr.NewFromConfig(cfg, func(o *smr.Options) { o.BaseEndpoint = ep }),
+		aas:  aas.NewFromConfig(cfg, func(o *aas.Options) { o.BaseEndpoint = ep }),
+		cw:   cloudwatch.NewFromConfig(cfg, func(o *cloudwatch.Options) { o.BaseEndpoint = ep }),
+		name: name,
+		ep:   name + "-ep",
+	}
+	ctx := context.Background()
+	if _, err := f.sm.CreateModel(ctx, &sm.CreateModelInput{
+		ModelName: aws.String(name + "-model"),
+		PrimaryContainer: &smtypes.ContainerDefinition{
+			Image: aws.String("scaled:model-server"),
+			Environment: map[string]string{
+				"SCALED_MODEL_SERVICE_TIME": "constant", "SCALED_MODEL_SERVICE_TIME_MEAN": "20ms",
+				"SCALED_MODEL_CONCURRENCY": "4", "SCALED_MODEL_STARTUP_DELAY": "200ms",
+			},
+		},
+		ExecutionRoleArn: aws.String("arn:aws:iam::000000000000:role/sagemaker"),
+	}); err != nil {
+		t.Fatalf("CreateModel: %v", err)
+	}
+	if _, err := f.sm.CreateEndpointConfig(ctx, &sm.CreateEndpointConfigInput{
+		EndpointConfigName: aws.String(name + "-config"),
+		ExecutionRoleArn:   aws.String("arn:aws:iam::000000000000:role/sagemaker"),
+		ProductionVariants: []smtypes.ProductionVariant{{
+			VariantName: aws.String("AllTraffic"), InstanceType: smtypes.ProductionVariantInstanceTypeMlG52xlarge,
+			InitialInstanceCount: aws.Int32(1),
+		}},
+	}); err != nil {
+		t.Fatalf("CreateEndpointConfig: %v", err)
+	}
+	if _, err := f.sm.CreateEndpoint(ctx, &sm.CreateEndpointInput{EndpointName: aws.String(f.ep), EndpointConfigName: aws.String(name + "-config")}); err != nil {
+		t.Fatalf("CreateEndpoint: %v", err)
+	}
+	if _, err := f.sm.CreateInferenceComponent(ctx, &sm.CreateInferenceComponentInput{
+		InferenceComponentName: aws.String(name), EndpointName: aws.String(f.ep), VariantName: aws.String("AllTraffic"),
+		Specification: &smtypes.InferenceComponentSpecification{
+			ModelName: aws.String(name + "-model"),
+			ComputeResourceRequirements: &smtypes.InferenceComponentComputeResourceRequirements{
+				NumberOfCpuCoresRequired: aws.Float32(0.25), MinMemoryRequiredInMb: aws.Int32(128),
+			},
+		},
+		RuntimeConfig: &smtypes.InferenceComponentRuntimeConfig{CopyCount: aws.Int32(1)},
+	}); err != nil {
+		t.Fatalf("CreateInferenceComponent: %v", err)
+	}
+	f.waitCopies(t, func(desired, current int32) bool { return current == 1 }, 30*time.Second, "first copy in service")
+	return f
+}
+
+func (f *icFixture) copies(t *testing.T) (desired, current int32) {
+	t.Helper()
+	out, err := f.sm.DescribeInferenceComponent(context.Background(), &sm.DescribeInferenceComponentInput{InferenceComponentName: aws.String(f.name)})
+	if err != nil {
+		t.Fatalf("DescribeInferenceComponent: %v", err)
+	}
+	return aws.ToInt32(out.RuntimeConfig.DesiredCopyCount), aws.ToInt32(out.RuntimeConfig.CurrentCopyCount)
+}
+
+// waitCopies polls (real processes need real time) until ok holds or the deadline passes.
+func (f *icFixture) waitCopies(t *testing.T, ok func(desired, current int32) bool, within time.Duration, what string) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		d, c := f.copies(t)
+		if ok(d, c) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("waiting for %s: desired %d current %d after %v\n%s", what, d, c, within, f.activities(t))
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+func (f *icFixture) activities(t *testing.T) string {
+	out, err := f.aas.DescribeScalingActivities(context.Background(), &aas.DescribeScalingActivitiesInput{
+		ServiceNamespace: aastypes.ServiceNamespaceSagemaker, IncludeNotScaledActivities: aws.Bool(true),
+	})
+	if err != nil {
+		return err.Error()
+	}
+	var b strings.Builder
+	for _, a := range out.ScalingActivities {
+		fmt.Fprintf(&b, "%s | %s | %s | %s\n", a.StatusCode, aws.ToString(a.Description), aws.ToString(a.Cause), aws.ToString(a.StatusMessage))
+	}
+	return b.String()
+}
+
+func (f *icFixture) register(t *testing.T, min, max int32) {
+	t.Helper()
+	if _, err := f.aas.RegisterScalableTarget(context.Background(), &aas.RegisterScalableTargetInput{
+		ServiceNamespace: aastypes.ServiceNamespaceSagemaker, ResourceId: aws.String("inference-component/" + f.name),
+		ScalableDimension: icDim, MinCapacity: aws.Int32(min), MaxCapacity: aws.Int32(max),
+	}); err != nil {
+		t.Fatalf("RegisterScalableTarget: %v", err)
+	}
+}
+
+// putTargetTracking puts the mission's policy: InvocationsPerCopy with cooldowns. With the
+// 2-second alarm period, target 10 is 5 requests per second per copy.
+func (f *icFixture) putTargetTracking(t *testing.T) {
+	t.Helper()
+	if _, err := f.aas.PutScalingPolicy(context.Background(), &aas.PutScalingPolicyInput{
+		PolicyName: aws.String(f.name + "-invocations"), ServiceNamespace: aastypes.ServiceNamespaceSagemaker,
+		ResourceId: aws.String("inference-component/" + f.name), ScalableDimension: icDim,
+		PolicyType: aastypes.PolicyTypeTargetTrackingScaling,
+		TargetTrackingScalingPolicyConfiguration: &aastypes.TargetTrackingScalingPolicyConfiguration{
+			TargetValue: aws.Float64(10),
+			PredefinedMetricSpecification: &aastypes.PredefinedMetricSpecification{
+				PredefinedMetricType: aastypes.MetricTypeSageMakerInferenceComponentInvocationsPerCopy,
+			},
+			ScaleOutCooldown: aws.Int32(2), ScaleInCooldown: aws.Int32(4),
+		},
+	}); err != nil {
+		t.Fatalf("PutScalingPolicy: %v", err)
+	}
+}
+
+// load invokes the endpoint at about rps requests per second until stopped, counting
+// successes and failures by error code.
+type load struct {
+	ok     atomic.Int64
+	mu     sync.Mutex
+	failed map[string]int
+	stop   chan struct{}
+	wg     sync.WaitGroup
+}
+
+func (f *icFixture) startLoad(rps int) *load {
+	l := &load{failed: map[string]int{}, stop: make(chan struct{})}
+	l.wg.Add(1)
+	go func() {
+		defer l.wg.Done()
+		tick := time.NewTicker(time.Second / time.Duration(rps))
+		defer tick.Stop()
+		for {
+			select {
+			case <-l.stop:
+				return
+			case <-tick.C:
+			}
+			l.wg.Add(1)
+			go func() {
+				defer l.wg.Done()
+				_, err := f.rt.InvokeEndpoint(context.Background(), &smr.InvokeEndpointInput{
+					EndpointName: aws.String(f.ep), InferenceComponentName: aws.String(f.name),
+					ContentType: aws.String("application/json"), Body: []byte(`{"inputs":"hello"}`),
+				})
+				if err != nil {
+					l.mu.Lock()
+					l.failed[apiCode(err)]++
+					l.mu.Unlock()
+					return
+				}
+				l.ok.Add(1)
+			}()
+		}
+	}()
+	return l
+}
+
+func (l *load) end() (ok int64, failed map[string]int) {
+	close(l.stop)
+	l.wg.Wait()
+	return l.ok.Load(), l.failed
+}
+
+// TestInferenceComponentScalesWithLoad is the mission end to end: real copies, real SDK
+// clients, the target-tracking policy on InvocationsPerCopy. Copies go up under load, come
+// back down when it falls (a light load continues during scale-in: draining loses nothing).
+func TestInferenceComponentScalesWithLoad(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs real model-server processes for about a minute")
+	}
+	t.Parallel()
+	f := newICFixture(t, "e2e-ic")
+	f.register(t, 1, 4)
+	f.putTargetTracking(t)
+
+	heavy := f.startLoad(30) // 30 rps = 3 copies at 5 rps per copy (target 10 per 2 s)
+	f.waitCopies(t, func(d, c int32) bool { return d >= 3 && c >= 3 }, 90*time.Second, "scale-out to 3 copies")
+	ok, failed := heavy.end()
+	if len(failed) != 0 {
+		t.Fatalf("requests failed during scale-out: %v (ok %d)", failed, ok)
+	}
+
+	light := f.startLoad(2)
+	f.waitCopies(t, func(d, c int32) bool { return d == 1 && c == 1 }, 120*time.Second, "scale-in to 1 copy")
+	ok, failed = light.end()
+	if len(failed) != 0 || ok == 0 {
+		t.Fatalf("requests lost during scale-in: %v (ok %d)", failed, ok)
+	}
+	// The scale-in activity is confirmed on a later evaluation.
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(f.activities(t), "Successful | Setting desired copy count to 1.") {
+		if time.Now().After(deadline) {
+			t.Fatalf("scale-in activity not confirmed:\n%s", f.activities(t))
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	acts := f.activities(t)
+	t.Logf("activities:\n%s", acts)
+	if !strings.Contains(acts, "-AlarmLow-") || !strings.Contains(acts, "-AlarmHigh-") ||
+		!strings.Contains(acts, "Change successfully fulfilled by sagemaker.") {
+		t.Fatalf("missing scale-out/scale-in activities")
+	}
+}
+
+// TestInferenceComponentScaleToZeroAndBack follows AWS's recipe: MinCapacity 0, target
+// tracking drives an idle component to zero; at zero, invocations fail with no capacity,
+// the user's NoCapacityInvocationFailures alarm fires the step policy, and a copy returns.
+func TestInferenceComponentScaleToZeroAndBack(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs real model-server processes for about a minute")
+	}
+	t.Parallel()
+	f := newICFixture(t, "zero-ic")
+	ctx := context.Background()
+	f.register(t, 0, 2)
+	f.putTargetTracking(t)
+	step, err := f.aas.PutScalingPolicy(ctx, &aas.PutScalingPolicyInput{
+		PolicyName: aws.String("wake-from-zero"), ServiceNamespace: aastypes.ServiceNamespaceSagemaker,
+		ResourceId: aws.String("inference-component/" + f.name), ScalableDimension: icDim,
+		PolicyType: aastypes.PolicyTypeStepScaling,
+		StepScalingPolicyConfiguration: &aastypes.StepScalingPolicyConfiguration{
+			AdjustmentType: aastypes.AdjustmentTypeChangeInCapacity, MetricAggregationType: aastypes.MetricAggregationTypeMaximum,
+			Cooldown:        aws.Int32(5),
+			StepAdjustments: []aastypes.StepAdjustment{{MetricIntervalLowerBound: aws.Float64(0), ScalingAdjustment: aws.Int32(1)}},
+		},
+	})
+	if err != nil {
+		t.Fatalf("PutScalingPolicy step: %v", err)
+	}
+	if _, err := f.cw.PutMetricAlarm(ctx, &cloudwatch.PutMetricAlarmInput{
+		AlarmName: aws.String("zero-ic-wake"), Namespace: aws.String("AWS/SageMaker"), MetricName: aws.String("NoCapacityInvocationFailures"),
+		Dimensions: []cwtypes.Dimension{{Name: aws.String("InferenceComponentName"), Value: aws.String(f.name)}},
+		Statistic:  cwtypes.StatisticSum, Period: aws.Int32(10), EvaluationPeriods: aws.Int32(1), DatapointsToAlarm: aws.Int32(1),
+		Threshold: aws.Float64(1), ComparisonOperator: cwtypes.ComparisonOperatorGreaterThanThreshold,
+		AlarmActions: []string{aws.ToString(step.PolicyARN)},
+	}); err != nil {
+		t.Fatalf("PutMetricAlarm: %v", err)
+	}
+
+	f.waitCopies(t, func(d, c int32) bool { return d == 0 && c == 0 }, 120*time.Second, "scale-in to zero")
+
+	// At zero copies requests fail fast with no capacity (AWS behaviour), which wakes it.
+	l := f.startLoad(5)
+	f.waitCopies(t, func(d, c int32) bool { return c >= 1 }, 90*time.Second, "wake from zero")
+	ok, failed := l.end()
+	t.Logf("while waking: %d ok, failures %v\nactivities:\n%s", ok, failed, f.activities(t))
+	if len(failed) == 0 {
+		t.Fatalf("expected no-capacity failures while at zero copies")
+	}
+	if !strings.Contains(f.activities(t), "triggered policy wake-from-zero") {
+		t.Fatalf("no activity from the step policy")
+	}
+}
