@@ -28,6 +28,7 @@ import (
 	"github.com/scaled-dev/scaled/internal/config"
 	"github.com/scaled-dev/scaled/internal/control"
 	"github.com/scaled-dev/scaled/internal/metrics"
+	"github.com/scaled-dev/scaled/internal/metrics/promsource"
 	"github.com/scaled-dev/scaled/internal/metrics/tsdb"
 	"github.com/scaled-dev/scaled/internal/model"
 	"github.com/scaled-dev/scaled/internal/resource"
@@ -130,7 +131,17 @@ func New(ctx context.Context, cfg config.Config, o Options) (a *App, err error) 
 		return nil, fmt.Errorf("opening metric store: %w", err)
 	}
 	var source metrics.Source = a.tsdb
-	// PROMSOURCE
+	if cfg.PrometheusConfig != "" {
+		pc, err := promsource.LoadConfig(cfg.PrometheusConfig)
+		if err != nil {
+			return nil, err
+		}
+		ps, err := promsource.New(promsource.Options{Config: pc, Clock: o.Clock, Logger: o.Logger})
+		if err != nil {
+			return nil, err
+		}
+		source = fallbackSource{primary: ps, secondary: a.tsdb}
+	}
 
 	// Actuators.
 	resources := resource.NewRegistry()
@@ -317,4 +328,18 @@ func (a *App) Close() error {
 		_ = a.listener.Close()
 	}
 	return errors.Join(errs...)
+}
+
+// fallbackSource reads from Prometheus first and falls back to the built-in store for
+// series no Prometheus rule maps (for example the local runtime's own metrics).
+type fallbackSource struct {
+	primary, secondary metrics.Source
+}
+
+func (f fallbackSource) Query(ctx context.Context, q metrics.Query) ([]metrics.Sample, error) {
+	s, err := f.primary.Query(ctx, q)
+	if errors.Is(err, promsource.ErrNoRule) {
+		return f.secondary.Query(ctx, q)
+	}
+	return s, err
 }

@@ -71,9 +71,8 @@ func testConfig(t *testing.T) config.Config {
 
 func (s *testServer) awsConfig(id, secret string) aws.Config {
 	return aws.Config{
-		Region:           s.cfg.Region,
-		Credentials:      credentials.NewStaticCredentialsProvider(id, secret, ""),
-		RetryMaxAttempts: 1,
+		Region:      s.cfg.Region,
+		Credentials: credentials.NewStaticCredentialsProvider(id, secret, ""),
 	}
 }
 

@@ -84,6 +84,10 @@ func demoDefaults(args []string) []string {
 	if !has("eval-interval") {
 		d = append(d, "--eval-interval", "2s")
 	}
+	if !has("metric-resolution") {
+		// The runtime's metrics must be finer than the shortened alarm periods.
+		d = append(d, "--metric-resolution", "5s")
+	}
 	return d
 }
 

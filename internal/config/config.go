@@ -45,10 +45,10 @@ type Config struct {
 	MaxBodyBytes int64 `json:"maxBodyBytes"`
 	// LogLevel is debug, info, warn or error.
 	LogLevel string `json:"logLevel"`
-	// PrometheusURL, when set, lets customized metrics be read from Prometheus using the
-	// rules in PrometheusRules.
-	PrometheusURL   string `json:"prometheusURL"`
-	PrometheusRules string `json:"prometheusRules"`
+	// PrometheusConfig, when set, is a promsource configuration file (Prometheus URL and
+	// metric → PromQL rules, see docs/prometheus.md); matching metrics are read from
+	// Prometheus, all others from the built-in store.
+	PrometheusConfig string `json:"prometheusConfig"`
 }
 
 // RuntimeConfig configures the local runtime that runs inference-component copies.
@@ -127,8 +127,7 @@ var Env = []struct{ Name, Flag string }{
 	{"SCALED_METRIC_RESOLUTION", "metric-resolution"},
 	{"SCALED_MAX_BODY_BYTES", "max-body-bytes"},
 	{"SCALED_LOG_LEVEL", "log-level"},
-	{"SCALED_PROMETHEUS_URL", "prometheus-url"},
-	{"SCALED_PROMETHEUS_RULES", "prometheus-rules"},
+	{"SCALED_PROMETHEUS_CONFIG", "prometheus-config"},
 }
 
 // Flags registers the configuration flags on fs, writing into c.
@@ -150,8 +149,7 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.Var(durationFlag{&c.Runtime.MetricResolution}, "metric-resolution", "extension: bucket width of the local runtime's metrics instead of SageMaker's 10s (env SCALED_METRIC_RESOLUTION)")
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", c.MaxBodyBytes, "largest accepted request body (env SCALED_MAX_BODY_BYTES)")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (env SCALED_LOG_LEVEL)")
-	fs.StringVar(&c.PrometheusURL, "prometheus-url", c.PrometheusURL, "Prometheus base URL for customized metrics (env SCALED_PROMETHEUS_URL)")
-	fs.StringVar(&c.PrometheusRules, "prometheus-rules", c.PrometheusRules, "file of metric → PromQL rules, see docs/prometheus.md (env SCALED_PROMETHEUS_RULES)")
+	fs.StringVar(&c.PrometheusConfig, "prometheus-config", c.PrometheusConfig, "read matching metrics from Prometheus: URL and metric → PromQL rules, see docs/prometheus.md (env SCALED_PROMETHEUS_CONFIG)")
 }
 
 type durationFlag struct{ d *Duration }
@@ -258,9 +256,6 @@ func (c *Config) Validate() error {
 	}
 	if c.Runtime.HostCPUs < 0 || c.Runtime.HostMemoryMB < 0 || c.Runtime.HoldQueue < 0 {
 		errs = append(errs, errors.New("runtime host-cpus, host-memory-mb and hold queue must not be negative"))
-	}
-	if (c.PrometheusURL == "") != (c.PrometheusRules == "") {
-		errs = append(errs, errors.New("prometheus-url and prometheus-rules go together"))
 	}
 	return errors.Join(errs...)
 }

@@ -243,11 +243,14 @@ func (e *Evaluator) evaluateOne(ctx context.Context, snap *snapshot, t model.Sca
 	defer e.busy.Delete(t.TargetKey)
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("evaluation panicked: %v", r)
+			err = fmt.Errorf("target %s %s: evaluation panicked: %v", t.Namespace, t.ResourceID, r)
 		}
 	}()
 	te := &targetEval{e: e, snap: snap, t: t, now: now}
-	return te.run(ctx)
+	if err := te.run(ctx); err != nil {
+		return fmt.Errorf("target %s %s: %w", t.Namespace, t.ResourceID, err)
+	}
+	return nil
 }
 
 // Run ticks every Interval until ctx ends, first at once. With an Elector it evaluates only

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -248,7 +247,7 @@ func TestOneTargetFailureDoesNotStopOthers(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = e.Tick(context.Background())
-	if err == nil || !strings.Contains(err.Error(), "1 of 3 targets failed") || !strings.Contains(err.Error(), "disk on fire") {
+	if err == nil || err.Error() != "control: 1 of 3 targets failed; first: target sagemaker inference-component/b: get target state: disk on fire" {
 		t.Fatalf("Tick error = %v, want a summary of one failed target", err)
 	}
 	acts, _, err := mem.ListActivities(context.Background(), store.ActivityFilter{})
@@ -470,3 +469,115 @@ func TestAlarmStateIsRecorded(t *testing.T) {
 }
 
 var cmpIgnoreRevision = cmp.FilterPath(func(p cmp.Path) bool { return p.Last().String() == ".Revision" }, cmp.Ignore())
+
+// slowActuator never answers SetDesired for one resource before the deadline; the request
+// still lands ("applied"), as with a backend that is slow to respond.
+type slowActuator struct {
+	mu      sync.Mutex
+	desired map[string]int32
+	slow    string
+}
+
+func (s *slowActuator) State(_ context.Context, k model.TargetKey) (resource.State, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n, ok := s.desired[k.ResourceID]
+	if !ok {
+		n = 1
+	}
+	return resource.State{Desired: n, Actual: n, Status: resource.StatusSuccessful}, nil
+}
+
+func (s *slowActuator) SetDesired(ctx context.Context, k model.TargetKey, n int32) error {
+	s.mu.Lock()
+	s.desired[k.ResourceID] = n
+	s.mu.Unlock()
+	if k.ResourceID == s.slow {
+		<-ctx.Done() // bounded by Options.ActuatorTimeout
+		return ctx.Err()
+	}
+	return nil
+}
+
+// A slow actuator call is cut off by ActuatorTimeout: the pass goes on with the other targets,
+// the change stays in flight (Pending), and a later tick confirms it from the resource's state.
+func TestSlowActuatorDoesNotBlockTheLoop(t *testing.T) {
+	clk := clock.NewFake(epoch)
+	mem := memstore.New()
+	registerIC(t, mem, clk, "slow", "fast") // Min 1: capacity 1 is inside the bounds
+	svc := api.New(api.Options{Store: mem, Clock: clk})
+	ctx := auth.WithAccount(context.Background(), "123456789012")
+	for _, n := range []string{"slow", "fast"} {
+		body := `{"ServiceNamespace":"sagemaker","ResourceId":"inference-component/` + n + `","ScalableDimension":"sagemaker:inference-component:DesiredCopyCount","MinCapacity":3}`
+		if _, err := svc.Ops["RegisterScalableTarget"](ctx, []byte(body)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	act := &slowActuator{desired: map[string]int32{}, slow: "inference-component/slow"}
+	reg := resource.NewRegistry()
+	reg.Register(resource.Kind{Namespace: "sagemaker", Dimension: "sagemaker:inference-component:DesiredCopyCount"}, act)
+	e, err := control.New(control.Options{Store: mem, Metrics: tsdb.New(tsdb.Options{Clock: clk}), Resources: reg, Clock: clk,
+		ActuatorTimeout: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	statuses := func() map[string]string {
+		acts, _, err := mem.ListActivities(ctx, store.ActivityFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{}
+		for _, a := range acts {
+			out[a.ResourceID] = a.StatusCode
+		}
+		return out
+	}
+	for i, want := range []map[string]string{
+		{"inference-component/slow": "Pending", "inference-component/fast": "InProgress"},
+		{"inference-component/slow": "Successful", "inference-component/fast": "Successful"},
+	} {
+		clk.Advance(10 * time.Second)
+		if err := e.Tick(ctx); err != nil {
+			t.Fatalf("tick %d: %v", i+1, err)
+		}
+		if diff := cmp.Diff(want, statuses()); diff != "" {
+			t.Errorf("after tick %d (-want +got):\n%s", i+1, diff)
+		}
+	}
+}
+
+// An in-flight record whose activity was never written (the evaluator stopped between the
+// two writes) is dropped on the next tick; nothing is sent to the resource.
+func TestInFlightRecordWithoutActivityIsDropped(t *testing.T) {
+	clk := clock.NewFake(epoch)
+	mem := memstore.New()
+	registerIC(t, mem, clk, "a")
+	fleet := newFakeActuator(clk)
+	fleet.configure("inference-component/a", func(r *fakeResource) { r.desired, r.actual = 2, 2 })
+	reg := resource.NewRegistry()
+	reg.Register(resource.Kind{Namespace: "sagemaker", Dimension: "sagemaker:inference-component:DesiredCopyCount"}, fleet)
+	ctx := context.Background()
+	k := model.TargetKey{Account: "123456789012", Namespace: "sagemaker", ResourceID: "inference-component/a", Dimension: "sagemaker:inference-component:DesiredCopyCount"}
+	since := epoch
+	if _, err := mem.PutTargetState(ctx, model.TargetState{TargetKey: k, InFlightActivityID: "33333333-3333-4333-8333-333333333333", InFlightDesired: 3, InFlightFrom: 2, InFlightSince: &since}); err != nil {
+		t.Fatal(err)
+	}
+	e, err := control.New(control.Options{Store: mem, Metrics: tsdb.New(tsdb.Options{Clock: clk}), Resources: reg, Clock: clk})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(10 * time.Second)
+	if err := e.Tick(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st, err := mem.GetTargetState(ctx, k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.InFlightActivityID != "" || st.InFlightDesired != 0 || st.InFlightSince != nil {
+		t.Errorf("in-flight record kept: %+v", st)
+	}
+	if calls := fleet.takeCalls(); len(calls) != 0 {
+		t.Errorf("actuator calls = %v, want none", calls)
+	}
+}

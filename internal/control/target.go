@@ -442,9 +442,9 @@ func (te *targetEval) change(ctx context.Context, act resource.Actuator, cur res
 	}
 	a := te.newActivity(scaling.DescribeSetCapacity(dim, c.desired), c.cause)
 	a.StatusCode = model.StatusPending
-	if err := te.putActivity(ctx, a); err != nil {
-		return err
-	}
+	// The in-flight record first, then the activity, then the request: a crash between any
+	// two steps leaves nothing to repeat and no activity that is never settled (an in-flight
+	// record whose activity is missing is dropped on the next tick).
 	since := te.now
 	desired := c.desired
 	st := &te.st
@@ -453,12 +453,12 @@ func (te *targetEval) change(ctx context.Context, act resource.Actuator, cur res
 	st.LastDesired = &desired
 	te.dirty = true
 	if err := te.save(ctx); err != nil {
-		// Without the in-flight record a restart could repeat the change: do not send it.
-		a.StatusCode = model.StatusFailed
-		a.StatusMessage = scaling.FailedMessage(dim, c.desired, "the change could not be recorded.")
-		a.EndTime = te.endTime()
-		if perr := te.putActivity(ctx, a); perr != nil {
-			te.log().ErrorContext(ctx, "mark activity failed", "activity", a.ActivityID, "err", perr)
+		return err
+	}
+	if err := te.putActivity(ctx, a); err != nil {
+		te.clearInFlight()
+		if serr := te.save(ctx); serr != nil {
+			te.log().ErrorContext(ctx, "clear in-flight record", "err", serr)
 		}
 		return err
 	}

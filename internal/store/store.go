@@ -13,9 +13,11 @@
 //     account exactly, only the list filters treat Account "" as "every account".
 //   - Values are copied in and out: mutating a value passed to or returned by the store never
 //     changes what is stored.
-//   - Times round-trip exactly in memstore. The SQL backends keep the full value of every
-//     time field but order and filter on millisecond precision (activity StartTime, Since,
-//     PruneActivities), so callers should not rely on sub-millisecond ordering.
+//   - Times round-trip exactly in memstore. The SQL backends keep every time field to the
+//     nanosecond (the location comes back as UTC or a fixed zone, so compare with Equal or
+//     go-cmp) but order and filter on millisecond precision (activity StartTime, Since,
+//     PruneActivities), so callers should not rely on sub-millisecond ordering. They store
+//     json.RawMessage fields (Predictive, TargetState.Extra) compacted.
 //   - PutTargetState, like PutPolicy and PutScheduledAction, fails with ErrNotFound if the
 //     target is gone, so a late control-loop write cannot resurrect a deleted target's state.
 //     GetTargetState of a target without stored state returns ErrNotFound.

@@ -79,12 +79,12 @@ func pickOptions(opts []Options) (Options, error) {
 
 // Store is a store.Store on SQLite or PostgreSQL.
 type Store struct {
-	d       *dialect
-	w       *sql.DB // writes; SQLite: one connection
-	r       *sql.DB // reads; PostgreSQL: the same pool as w
+	d *dialect
+	w *sql.DB // writes; SQLite: one connection
+	r *sql.DB // reads; PostgreSQL: the same pool as w
 	// elect (PostgreSQL) is the unbounded pool the elector takes its dedicated
 	// connections from, so leaders never starve the query pool or the other way round.
-	elect *sql.DB
+	elect   *sql.DB
 	opts    Options
 	elector store.Elector
 }
@@ -98,16 +98,16 @@ type dialect struct {
 	ddl *strings.Replacer
 	// dollar placeholders ($1, $2, ...) instead of "?".
 	dollar bool
-	// lockKey is the PostgreSQL advisory-lock namespace (the schema).
+	// schema (PostgreSQL) namespaces the advisory-lock keys.
 	schema string
 }
 
-var (
-	sqliteDialect = &dialect{
+func sqliteDialect() *dialect {
+	return &dialect{
 		name: "sqlite",
 		ddl:  strings.NewReplacer("{{id}}", "INTEGER PRIMARY KEY AUTOINCREMENT", "{{bin}}", "COLLATE BINARY"),
 	}
-)
+}
 
 func postgresDialect(schema string) *dialect {
 	return &dialect{
@@ -210,7 +210,7 @@ func OpenSQLite(ctx context.Context, path string, opts ...Options) (*Store, erro
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
-	s := &Store{d: sqliteDialect, w: w, opts: o, elector: &local.Elector{}}
+	s := &Store{d: sqliteDialect(), w: w, opts: o, elector: &local.Elector{}}
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("sqlstore: SQLite %q: %w", path, err)

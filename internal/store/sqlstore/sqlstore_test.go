@@ -85,7 +85,7 @@ func TestConformancePostgres(t *testing.T) {
 
 func TestRebind(t *testing.T) {
 	q := "SELECT a FROM t WHERE a = ? AND (b, c) > (?, ?) LIMIT ?"
-	if got := sqliteDialect.rebind(q); got != q {
+	if got := sqliteDialect().rebind(q); got != q {
 		t.Errorf("SQLite rebind changed the query: %q", got)
 	}
 	want := "SELECT a FROM t WHERE a = $1 AND (b, c) > ($2, $3) LIMIT $4"
@@ -95,7 +95,7 @@ func TestRebind(t *testing.T) {
 }
 
 func TestMigrationsParse(t *testing.T) {
-	for _, d := range []*dialect{sqliteDialect, postgresDialect("public")} {
+	for _, d := range []*dialect{sqliteDialect(), postgresDialect("public")} {
 		ms, err := migrations(d)
 		if err != nil {
 			t.Fatal(err)

@@ -20,9 +20,10 @@ const (
 	dimEC = "ecs:service:DesiredCount"
 )
 
-var epoch = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-
-func at(sec int) time.Time { return epoch.Add(time.Duration(sec) * time.Second) }
+// at is sec seconds after the fixtures' epoch.
+func at(sec int) time.Time {
+	return time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC).Add(time.Duration(sec) * time.Second)
+}
 
 func i32(v int32) *int32           { return &v }
 func f64(v float64) *float64       { return &v }
