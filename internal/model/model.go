@@ -293,6 +293,9 @@ type TargetState struct {
 	InFlightBase   int32  `json:"InFlightBase,omitempty"`
 	// LastDesired is the capacity scaled last asked the actuator for.
 	LastDesired *int32 `json:"LastDesired,omitempty"`
+	// LastChangeAt is when the last policy-driven capacity change completed; target
+	// tracking only scales in on datapoints measured after it.
+	LastChangeAt *time.Time `json:"LastChangeAt,omitempty"`
 	// Problem names the condition that currently keeps the control loop from scaling the
 	// target (no actuator, resource not scalable, state unreadable); it is recorded as one
 	// Failed activity per episode. "" when none.

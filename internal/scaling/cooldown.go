@@ -64,6 +64,9 @@ func CompleteActivity(st model.TargetState, dir Direction, policy string, at tim
 		out.Policies[k] = v
 	}
 	t := at
+	if dir == ScaleOut || dir == ScaleIn {
+		out.LastChangeAt = &t
+	}
 	switch dir {
 	case ScaleOut:
 		for k, v := range out.Policies {

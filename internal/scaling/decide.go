@@ -144,7 +144,8 @@ func Decide(in Input) Decision {
 					if due {
 						lowTriggered = true
 					}
-					if !haveMetric || inScaleInCooldown(ps, inCD, now) || (in.InFlight != nil && in.InFlight.Direction == ScaleIn) {
+					if !haveMetric || inScaleInCooldown(ps, inCD, now) || (in.InFlight != nil && in.InFlight.Direction == ScaleIn) ||
+						staleForScaleIn(ai.Result, period, in.State.LastChangeAt) {
 						continue
 					}
 					low.ready = true
@@ -369,4 +370,15 @@ func aggregateSamples(kind string, ai AlarmInput) (float64, bool) {
 		vals = append(vals, s.Value)
 	}
 	return Aggregate(kind, vals)
+}
+
+// staleForScaleIn reports whether the newest datapoint behind a low alarm covers a period
+// that ended before the last capacity change completed: a per-unit metric measured wholly
+// before the change says nothing about the new capacity (after a wake from zero, the zeros
+// from before would otherwise scale the component straight back to zero).
+func staleForScaleIn(r AlarmResult, period time.Duration, lastChange *time.Time) bool {
+	if lastChange == nil || len(r.Datapoints) == 0 {
+		return false
+	}
+	return !r.Datapoints[0].Time.Add(period).After(*lastChange)
 }

@@ -42,23 +42,23 @@ func TestDecideTV19StepScaleOutDuringCooldown(t *testing.T) {
 		Policies: []PolicyInput{{Policy: pol, Alarms: []AlarmInput{firing(al, at(70), 65)}}}},
 		Decision{Desired: 8, Change: true, Direction: ScaleOut, Policy: "step-out", Alarm: "cpu-gt-50",
 			Cause: cause, Description: "Setting desired count to 8.", Base: 5,
-			NewState: states("step-out", model.PolicyState{LastScaleOutAt: tp(at(10)), ScaleOutBase: i32(5),
-				LastInvokedAt: invoked("cpu-gt-50", at(70))}),
+			NewState: changed(states("step-out", model.PolicyState{LastScaleOutAt: tp(at(10)), ScaleOutBase: i32(5),
+				LastInvokedAt: invoked("cpu-gt-50", at(70))}), at(10)),
 			NextDue: at(130)})
 	st = CompleteActivity(d.NewState, ScaleOut, "step-out", at(80), d.Base)
 
 	// The alarm recovers.
 	d = checkDecide(t, "quiet", Input{Now: at(100), Target: target, Current: 8, State: st,
 		Policies: []PolicyInput{{Policy: pol, Alarms: []AlarmInput{quiet(al, at(100), 45)}}}},
-		Decision{Desired: 8, NewState: states("step-out", model.PolicyState{LastScaleOutAt: tp(at(80)), ScaleOutBase: i32(5)})})
+		Decision{Desired: 8, NewState: changed(states("step-out", model.PolicyState{LastScaleOutAt: tp(at(80)), ScaleOutBase: i32(5)}), at(80))})
 
 	// After 300 s of quiet, +3 applies to the current 8.
 	checkDecide(t, "after cooldown", Input{Now: at(400), Target: target, Current: 8, State: d.NewState,
 		Policies: []PolicyInput{{Policy: pol, Alarms: []AlarmInput{firing(al, at(400), 65)}}}},
 		Decision{Desired: 11, Change: true, Direction: ScaleOut, Policy: "step-out", Alarm: "cpu-gt-50",
 			Cause: cause, Description: "Setting desired count to 11.", Base: 8,
-			NewState: states("step-out", model.PolicyState{LastScaleOutAt: tp(at(80)), ScaleOutBase: i32(5),
-				LastInvokedAt: invoked("cpu-gt-50", at(400))}),
+			NewState: changed(states("step-out", model.PolicyState{LastScaleOutAt: tp(at(80)), ScaleOutBase: i32(5),
+				LastInvokedAt: invoked("cpu-gt-50", at(400))}), at(80)),
 			NextDue: at(460)})
 }
 
@@ -82,14 +82,14 @@ func TestDecideTV20ScaleInCooldownAndScaleOutOverride(t *testing.T) {
 	// +100 s: blocked, no activity.
 	d = checkDecide(t, "blocked scale in", in(at(110), 8, st, quiet(high, at(110), 50), firing(low, at(110), 50)),
 		Decision{Desired: 8,
-			NewState: states("tt", model.PolicyState{LastScaleInAt: tp(at(10)), LastInvokedAt: invoked(low.AlarmName, at(110))}),
+			NewState: changed(states("tt", model.PolicyState{LastScaleInAt: tp(at(10)), LastInvokedAt: invoked(low.AlarmName, at(110))}), at(10)),
 			NextDue:  at(170)})
 
 	// +120 s: high alarm, immediate scale-out.
 	d = checkDecide(t, "scale out", in(at(130), 8, d.NewState, firing(high, at(130), 80), quiet(low, at(130), 80)),
 		Decision{Desired: 10, Change: true, Direction: ScaleOut, Policy: "tt", Alarm: high.AlarmName,
 			Cause: AlarmCause(high.AlarmName, "tt"), Description: "Setting desired count to 10.", Base: 8,
-			NewState: states("tt", model.PolicyState{LastScaleInAt: tp(at(10)), LastInvokedAt: invoked(high.AlarmName, at(130))}),
+			NewState: changed(states("tt", model.PolicyState{LastScaleInAt: tp(at(10)), LastInvokedAt: invoked(high.AlarmName, at(130))}), at(10)),
 			NextDue:  at(190)})
 	st = CompleteActivity(d.NewState, ScaleOut, "tt", at(135), d.Base)
 
@@ -97,8 +97,8 @@ func TestDecideTV20ScaleInCooldownAndScaleOutOverride(t *testing.T) {
 	checkDecide(t, "scale in again", in(at(140), 10, st, quiet(high, at(140), 50), firing(low, at(140), 50)),
 		Decision{Desired: 8, Change: true, Direction: ScaleIn, Policy: "tt", Alarm: low.AlarmName,
 			Cause: AlarmCause(low.AlarmName, "tt"), Description: "Setting desired count to 8.", Base: 10,
-			NewState: states("tt", model.PolicyState{LastScaleOutAt: tp(at(135)), ScaleOutBase: i32(8),
-				LastInvokedAt: invoked(low.AlarmName, at(140))}),
+			NewState: changed(states("tt", model.PolicyState{LastScaleOutAt: tp(at(135)), ScaleOutBase: i32(8),
+				LastInvokedAt: invoked(low.AlarmName, at(140))}), at(135)),
 			NextDue: at(200)})
 }
 
@@ -440,17 +440,37 @@ func TestCompleteActivity(t *testing.T) {
 		"a", model.PolicyState{LastScaleInAt: tp(at(-10))},
 		"b", model.PolicyState{LastScaleInAt: tp(at(-20)), LastNotScaledKey: "k"})
 	got := CompleteActivity(st, ScaleOut, "a", at(0), 4)
-	want := states(
+	want := changed(states(
 		"a", model.PolicyState{LastScaleOutAt: tp(at(0)), ScaleOutBase: i32(4)},
-		"b", model.PolicyState{LastNotScaledKey: "k"})
+		"b", model.PolicyState{LastNotScaledKey: "k"}), at(0))
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("scale-out (-want +got):\n%s", diff)
 	}
 	got = CompleteActivity(got, ScaleIn, "b", at(5), 0)
-	want = states(
+	want = changed(states(
 		"a", model.PolicyState{LastScaleOutAt: tp(at(0)), ScaleOutBase: i32(4)},
-		"b", model.PolicyState{LastScaleInAt: tp(at(5)), LastNotScaledKey: "k"})
+		"b", model.PolicyState{LastScaleInAt: tp(at(5)), LastNotScaledKey: "k"}), at(5))
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("scale-in (-want +got):\n%s", diff)
 	}
+}
+
+// changed returns st with the time of the last completed capacity change set.
+func changed(st model.TargetState, t time.Time) model.TargetState {
+	st.LastChangeAt = &t
+	return st
+}
+
+// A target-tracking scale-in waits for a datapoint measured after the last capacity change:
+// right after a wake from zero, the zeros from before must not take the copy away again.
+func TestDecideTargetTrackingScaleInIgnoresStaleDatapoints(t *testing.T) {
+	target := ecsTarget(0, 4)
+	pol := ttPolicy("tt", 1, 0, 0)
+	high, low := ttHigh("tt", 1), ttLowAlarm("tt", 1)
+	stale := firing(low, at(0), 0)
+	st := changed(model.TargetState{}, at(120)) // the wake-up completed after the zeros' period
+	checkDecide(t, "stale zeros", Input{Now: at(130), Target: target, Current: 1, State: st,
+		Policies: []PolicyInput{{Policy: pol, Alarms: []AlarmInput{quiet(high, at(0), 0), stale}}}},
+		Decision{Desired: 1, NewState: changed(states("tt", model.PolicyState{LastInvokedAt: invoked(low.AlarmName, at(130))}), at(120)),
+			NextDue: at(190)})
 }

@@ -279,3 +279,47 @@ func TestRandomSpreadsKeepTheRate(t *testing.T) {
 		}
 	}
 }
+
+func TestRegistryRejectsDuplicatesAndNamesFormats(t *testing.T) {
+	if _, err := NewRegistry(CountsPerMinute(), CountsPerMinute()); err == nil || !strings.Contains(err.Error(), `duplicate format "counts-per-minute"`) {
+		t.Errorf("duplicate registration error = %v", err)
+	}
+	want := []string{"azure-llm", "counts-per-minute", "counts-per-second", "mooncake", "requests", "worldcup98"}
+	if diff := cmp.Diff(want, Builtin().Names()); diff != "" {
+		t.Errorf("Names (-want +got):\n%s", diff)
+	}
+}
+
+func TestScalingSingleRequests(t *testing.T) {
+	base := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	var ev []Event
+	for i := range 10000 {
+		ev = append(ev, Event{Time: base.Add(time.Duration(i) * time.Second), Count: 1})
+	}
+	count := func(a *Arrivals) int {
+		n := 0
+		for {
+			if _, ok := a.Next(); !ok {
+				return n
+			}
+			n++
+		}
+	}
+	// Even spreading carries the fraction: exactly 2,500 of 10,000 at scale 1/4.
+	if got := count(NewArrivals(Transform(ev, Options{Scale: 0.25}), SpreadEven, 1)); got != 2500 {
+		t.Errorf("even thinning kept %d requests, want 2500", got)
+	}
+	// Random thinning keeps about a quarter.
+	if got := count(NewArrivals(Transform(ev, Options{Scale: 0.25}), SpreadUniform, 1)); got < 2300 || got > 2700 {
+		t.Errorf("random thinning kept %d requests, want about 2500", got)
+	}
+	// Scaling up repeats requests: 2.5 per request on average, exactly with even.
+	if got := count(NewArrivals(Transform(ev, Options{Scale: 2.5}), SpreadEven, 1)); got != 25000 {
+		t.Errorf("even scaling up gave %d requests, want 25000", got)
+	}
+	// Compression halves the span.
+	tr := Transform(ev, Options{Compress: 2})
+	if _, end := Span(tr); end.Sub(base) != 9999*time.Second/2 {
+		t.Errorf("compressed span ends at %s, want %s", end.Sub(base), 9999*time.Second/2)
+	}
+}
