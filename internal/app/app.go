@@ -36,6 +36,7 @@ import (
 	smactuator "github.com/scaled-dev/scaled/internal/resource/sagemaker"
 	"github.com/scaled-dev/scaled/internal/sagemaker"
 	"github.com/scaled-dev/scaled/internal/serving"
+	"github.com/scaled-dev/scaled/internal/serving/icmetrics"
 	"github.com/scaled-dev/scaled/internal/store/sqlstore"
 )
 
@@ -222,6 +223,9 @@ func New(ctx context.Context, cfg config.Config, o Options) (a *App, err error) 
 		Interval:  cfg.EvalInterval.D(),
 		Elector:   a.store.Elector(),
 		Region:    cfg.Region,
+		// The runtime publishes a metric bucket once it is complete, up to one bucket
+		// width later; give datapoints two bucket widths to arrive.
+		MetricDelay: 2 * metricResolution(cfg),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("control loop: %w", err)
@@ -242,6 +246,14 @@ func New(ctx context.Context, cfg config.Config, o Options) (a *App, err error) 
 		o.Logger.Warn("INSECURE MODE: request signatures are not verified")
 	}
 	return a, nil
+}
+
+// metricResolution is the bucket width of the local runtime's metrics.
+func metricResolution(cfg config.Config) time.Duration {
+	if r := cfg.Runtime.MetricResolution.D(); r > 0 {
+		return r
+	}
+	return icmetrics.Resolution
 }
 
 // tokenKey derives the NextToken signing key from the secret material the server already

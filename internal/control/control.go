@@ -70,6 +70,10 @@ type Options struct {
 	PruneInterval time.Duration
 	// Region is the AWS region the service presents; it only labels log records.
 	Region string
+	// MetricDelay is how long after a period ends its datapoints may still arrive (the
+	// local runtime publishes each metric bucket when it completes, users publish late);
+	// alarms are evaluated over the periods that ended at least MetricDelay ago. Default 0.
+	MetricDelay time.Duration
 }
 
 // Evaluator is the control loop. It is safe for concurrent use; concurrent Ticks never
@@ -81,6 +85,7 @@ type Evaluator struct {
 	clock           clock.Clock
 	log             *slog.Logger
 	interval        time.Duration
+	metricDelay     time.Duration
 	workers         int
 	actuatorTimeout time.Duration
 	elector         store.Elector
@@ -134,6 +139,7 @@ func New(o Options) (*Evaluator, error) {
 		clock:           o.Clock,
 		log:             o.Logger,
 		interval:        o.Interval,
+		metricDelay:     max(o.MetricDelay, 0),
 		workers:         o.Workers,
 		actuatorTimeout: o.ActuatorTimeout,
 		elector:         o.Elector,

@@ -146,7 +146,7 @@ func (s *snapshot) alarmsOf(p model.ScalingPolicy) []*alarmEntry {
 func (en *alarmEntry) evaluate(ctx context.Context, e *Evaluator, now time.Time) {
 	en.once.Do(func() {
 		key := alarmKey{en.alarm.Account, en.alarm.AlarmName}
-		at := now.Truncate(alarmPeriod(en.alarm))
+		at := e.evaluationEnd(now, alarmPeriod(en.alarm))
 		if c, ok := e.alarmCache.Load(key); ok {
 			if c := c.(cachedEval); c.at.Equal(at) && c.revision == en.alarm.Revision {
 				en.result, en.err = c.result, c.err
@@ -188,7 +188,7 @@ func (en *alarmEntry) evaluate(ctx context.Context, e *Evaluator, now time.Time)
 func (e *Evaluator) evaluateAlarm(ctx context.Context, a model.MetricAlarm, now time.Time) (scaling.AlarmResult, error) {
 	period := alarmPeriod(a)
 	n := max(int(a.EvaluationPeriods), 1)
-	at := now.Truncate(period)
+	at := e.evaluationEnd(now, period)
 	start := at.Add(-time.Duration(n) * period)
 	var samples []metrics.Sample
 	if len(a.Metrics) > 0 {
@@ -222,6 +222,11 @@ func (e *Evaluator) evaluateAlarm(ctx context.Context, a model.MetricAlarm, now 
 		}
 	}
 	return scaling.EvaluateAlarm(a, samples, at), nil
+}
+
+// evaluationEnd is the end of the last period whose datapoints have all arrived at now.
+func (e *Evaluator) evaluationEnd(now time.Time, period time.Duration) time.Time {
+	return now.Add(-e.metricDelay).Truncate(period)
 }
 
 func alarmPeriod(a model.MetricAlarm) time.Duration {

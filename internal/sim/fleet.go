@@ -38,6 +38,56 @@ type simCopy struct {
 	inflight int
 	draining bool
 	removed  bool
+	pos      int // index in its pool level
+}
+
+// pool holds the copies in service grouped by their requests in flight, so that the
+// least-loaded copy is found in amortised constant time however large the fleet is.
+type pool struct {
+	levels [][]*simCopy // levels[k]: copies with k requests in flight
+	lo     int          // no copy has fewer than lo requests in flight
+	n      int
+}
+
+func (p *pool) put(c *simCopy) {
+	for len(p.levels) <= c.inflight {
+		p.levels = append(p.levels, nil)
+	}
+	c.pos = len(p.levels[c.inflight])
+	p.levels[c.inflight] = append(p.levels[c.inflight], c)
+	if c.inflight < p.lo {
+		p.lo = c.inflight
+	}
+}
+
+func (p *pool) take(c *simCopy) {
+	l := p.levels[c.inflight]
+	last := l[len(l)-1]
+	l[c.pos] = last
+	last.pos = c.pos
+	p.levels[c.inflight] = l[:len(l)-1]
+}
+
+func (p *pool) add(c *simCopy)    { p.put(c); p.n++ }
+func (p *pool) remove(c *simCopy) { p.take(c); p.n-- }
+
+// set changes the requests in flight of a copy in the pool.
+func (p *pool) set(c *simCopy, inflight int) {
+	p.take(c)
+	c.inflight = inflight
+	p.put(c)
+}
+
+// least returns a copy with the fewest requests in flight, or nil if the pool is empty.
+func (p *pool) least() *simCopy {
+	if p.n == 0 {
+		return nil
+	}
+	for len(p.levels[p.lo]) == 0 {
+		p.lo++
+	}
+	l := p.levels[p.lo]
+	return l[len(l)-1]
 }
 
 type completion struct {
@@ -72,7 +122,7 @@ type fleet struct {
 
 	now      int64
 	desired  int32
-	copies   []*simCopy // in service (not draining)
+	copies   pool       // in service (not draining)
 	draining int        // copies draining (still billed)
 	starting []int64    // ready times of copies starting, ascending
 	queue    []int64    // arrival times of waiting requests (FIFO ring)
@@ -86,15 +136,15 @@ func newFleet(cfg fleetConfig, rec recorder, seed uint64, start int64, acc *acco
 	rng := rand.New(rand.NewPCG(seed, seed^0x5851f42d4c957f2d))
 	f := &fleet{cfg: cfg, rec: rec, rng: rng, svc: newSampler(cfg.service, rng), now: start, acc: acc}
 	for range cfg.initial {
-		f.copies = append(f.copies, &simCopy{})
+		f.copies.add(&simCopy{})
 	}
 	f.desired = int32(cfg.initial)
-	rec.SetCopies(time.Unix(0, start), len(f.copies))
-	acc.setCopies(start, f.billed(), len(f.copies))
+	rec.SetCopies(time.Unix(0, start), f.copies.n)
+	acc.setCopies(start, f.billed(), f.copies.n)
 	return f
 }
 
-func (f *fleet) billed() int { return len(f.copies) + f.draining + len(f.starting) }
+func (f *fleet) billed() int { return f.copies.n + f.draining + len(f.starting) }
 
 func (f *fleet) queued() int { return len(f.queue) - f.qhead }
 
@@ -160,8 +210,7 @@ func (f *fleet) internal(t int64) {
 			f.insertStarting(t + f.cfg.startup)
 			return
 		}
-		c := &simCopy{}
-		f.copies = append(f.copies, c)
+		f.copies.add(&simCopy{})
 		f.copiesChanged(t)
 		f.dispatch(t)
 		return
@@ -195,27 +244,22 @@ func (f *fleet) popQueue() int64 {
 }
 
 func (f *fleet) copiesChanged(t int64) {
-	f.rec.SetCopies(time.Unix(0, t), len(f.copies))
-	f.acc.setCopies(t, f.billed(), len(f.copies))
+	f.rec.SetCopies(time.Unix(0, t), f.copies.n)
+	f.acc.setCopies(t, f.billed(), f.copies.n)
 }
 
 // leastLoaded returns the in-service copy with the fewest requests in flight if it has a
 // free slot.
 func (f *fleet) leastLoaded() *simCopy {
-	var best *simCopy
-	for _, c := range f.copies {
-		if c.inflight < f.cfg.concurrency && (best == nil || c.inflight < best.inflight) {
-			best = c
-			if c.inflight == 0 {
-				break
-			}
-		}
+	c := f.copies.least()
+	if c == nil || c.inflight >= f.cfg.concurrency {
+		return nil
 	}
-	return best
+	return c
 }
 
 func (f *fleet) start(t int64, c *simCopy, arrival int64) {
-	c.inflight++
+	f.copies.set(c, c.inflight+1)
 	s := f.svc.draw()
 	heap.Push(&f.done, completion{at: t + s, c: c, wait: t - arrival, svc: s})
 }
@@ -223,7 +267,7 @@ func (f *fleet) start(t int64, c *simCopy, arrival int64) {
 func (f *fleet) arrive(t int64) {
 	f.acc.arrived(t)
 	tt := time.Unix(0, t)
-	if len(f.copies) == 0 {
+	if f.copies.n == 0 {
 		f.rec.NoCapacity(tt)
 		f.acc.failed(t, reasonNoCapacity)
 		return
@@ -244,13 +288,17 @@ func (f *fleet) arrive(t int64) {
 }
 
 func (f *fleet) finish(t int64, c completion) {
-	c.c.inflight--
+	if c.c.draining {
+		c.c.inflight--
+	} else {
+		f.copies.set(c.c, c.c.inflight-1)
+	}
 	f.rec.RequestFinished(time.Unix(0, t), time.Duration(c.svc), time.Duration(c.wait), 200)
 	f.acc.served(t-c.svc-c.wait, c.wait, c.wait+c.svc, c.wait > f.cfg.slo)
 	if c.c.draining && c.c.inflight == 0 && !c.c.removed {
 		c.c.removed = true
 		f.draining--
-		f.acc.setCopies(t, f.billed(), len(f.copies))
+		f.acc.setCopies(t, f.billed(), f.copies.n)
 	}
 	f.dispatch(t)
 }
@@ -271,10 +319,10 @@ func (f *fleet) dispatch(t int64) {
 func (f *fleet) State(_ context.Context, _ model.TargetKey) (resource.State, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	st := resource.State{Desired: f.desired, Actual: int32(len(f.copies)), Status: resource.StatusSuccessful}
-	if len(f.starting) > 0 || int32(len(f.copies)) != f.desired {
+	st := resource.State{Desired: f.desired, Actual: int32(f.copies.n), Status: resource.StatusSuccessful}
+	if len(f.starting) > 0 || int32(f.copies.n) != f.desired {
 		st.Status = resource.StatusInProgress
-		st.Message = fmt.Sprintf("%d of %d copies in service, %d starting", len(f.copies), f.desired, len(f.starting))
+		st.Message = fmt.Sprintf("%d of %d copies in service, %d starting", f.copies.n, f.desired, len(f.starting))
 	}
 	return st, nil
 }
@@ -291,7 +339,7 @@ func (f *fleet) SetDesired(_ context.Context, _ model.TargetKey, n int32) error 
 	t := f.now
 	f.acc.setDesired(t, n)
 	f.desired = n
-	have := len(f.copies) + len(f.starting)
+	have := f.copies.n + len(f.starting)
 	for ; have < int(n); have++ {
 		f.insertStarting(t + f.cfg.startup)
 	}
@@ -300,16 +348,10 @@ func (f *fleet) SetDesired(_ context.Context, _ model.TargetKey, n int32) error 
 		have--
 	}
 	changed := false
-	for have > int(n) && len(f.copies) > 0 {
+	for have > int(n) && f.copies.n > 0 {
 		// Remove the least-loaded copy.
-		bi := 0
-		for i, c := range f.copies {
-			if c.inflight < f.copies[bi].inflight {
-				bi = i
-			}
-		}
-		c := f.copies[bi]
-		f.copies = append(f.copies[:bi], f.copies[bi+1:]...)
+		c := f.copies.least()
+		f.copies.remove(c)
 		if c.inflight > 0 {
 			c.draining = true
 			f.draining++
@@ -322,7 +364,7 @@ func (f *fleet) SetDesired(_ context.Context, _ model.TargetKey, n int32) error 
 	if changed {
 		f.copiesChanged(t)
 	} else {
-		f.acc.setCopies(t, f.billed(), len(f.copies))
+		f.acc.setCopies(t, f.billed(), f.copies.n)
 	}
 	return nil
 }

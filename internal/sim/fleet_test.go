@@ -188,3 +188,43 @@ func TestHistogramQuantiles(t *testing.T) {
 		t.Errorf("quantile(1) = %v, want the maximum 1", h.quantile(1))
 	}
 }
+
+func TestPoolFindsTheLeastLoadedCopy(t *testing.T) {
+	var p pool
+	copies := make([]*simCopy, 50)
+	for i := range copies {
+		copies[i] = &simCopy{}
+		p.add(copies[i])
+	}
+	in := map[*simCopy]bool{}
+	for _, c := range copies {
+		in[c] = true
+	}
+	// A deterministic walk of starts, finishes and removals.
+	for step := range 5000 {
+		c := copies[(step*7919)%len(copies)]
+		switch {
+		case !in[c]:
+			c.inflight = step % 3
+			p.add(c)
+			in[c] = true
+		case step%11 == 0:
+			p.remove(c)
+			in[c] = false
+		case step%3 == 0 && c.inflight > 0:
+			p.set(c, c.inflight-1)
+		default:
+			p.set(c, c.inflight+1)
+		}
+		want := -1
+		for x := range in {
+			if in[x] && (want < 0 || x.inflight < want) {
+				want = x.inflight
+			}
+		}
+		got := p.least()
+		if (want < 0) != (got == nil) || (got != nil && (got.inflight != want || !in[got])) {
+			t.Fatalf("step %d: least() = %+v, want a copy with %d in flight", step, got, want)
+		}
+	}
+}
