@@ -19,6 +19,7 @@ import (
 	smr "github.com/aws/aws-sdk-go-v2/service/sagemakerruntime"
 
 	"github.com/scaled-dev/scaled/internal/config"
+	"github.com/scaled-dev/scaled/internal/modelserver/modelservertest"
 )
 
 // icFixture is one inference component on a local scaled server, reached with the real
@@ -47,7 +48,7 @@ func fastConfig(t *testing.T) config.Config {
 
 func newICFixture(t *testing.T, name string) *icFixture {
 	t.Helper()
-	s := startServer(t, fastConfig(t), Options{ModelServer: modelServerCommand(t)})
+	s := startServer(t, fastConfig(t), Options{ModelServer: modelservertest.CommandLine()})
 	c := s.app.Credential
 	cfg := s.awsConfig(c.AccessKeyID, c.SecretAccessKey)
 	ep := aws.String(s.app.Endpoint)

@@ -4,14 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
-	"os/signal"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -19,42 +15,18 @@ import (
 	"github.com/scaled-dev/scaled/internal/awsjson"
 	"github.com/scaled-dev/scaled/internal/clock"
 	"github.com/scaled-dev/scaled/internal/demo"
-	"github.com/scaled-dev/scaled/internal/modelserver"
+	"github.com/scaled-dev/scaled/internal/modelserver/modelservertest"
 	"github.com/scaled-dev/scaled/internal/sagemaker"
 	"github.com/scaled-dev/scaled/internal/serving"
 )
 
-const envRunModelServer = "SCALED_TEST_RUN_MODEL_SERVER"
-
 func TestMain(m *testing.M) {
-	if os.Getenv(envRunModelServer) == "1" {
-		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
-		defer stop()
-		cfg, err := modelserver.ConfigFromEnv(os.Getenv)
-		if err == nil {
-			err = modelserver.Run(ctx, cfg)
-		}
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-		os.Exit(0)
-	}
+	modelservertest.Serve()
 	os.Exit(m.Run())
 }
 
-func testCommands(image string, env map[string]string) (*exec.Cmd, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return nil, err
-	}
-	cmd, err := serving.CommandTable{ModelServer: []string{exe, "-test.run=^$"}}.Command(image, env)
-	if err != nil {
-		return nil, err
-	}
-	cmd.Env = append(os.Environ(), envRunModelServer+"=1", "GORACE=atexit_sleep_ms=0")
-	return cmd, nil
-}
+// testCommands runs image scaled:model-server as this test binary in model-server mode.
+var testCommands = serving.CommandTable{ModelServer: modelservertest.CommandLine()}.Command
 
 type empty struct{}
 

@@ -18,6 +18,8 @@ func newEvaluator(st *recordingStore, reg *resource.Registry, o loopOptions) (ti
 		Logger:    o.Logger,
 		Interval:  o.Scenario.Fleet.interval(),
 		Workers:   1,
+		// Metric data are stored synchronously before each tick.
+		MetricDelay: o.Scenario.Fleet.MetricDelay.D(),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("control: %w", err)

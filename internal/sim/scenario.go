@@ -57,6 +57,11 @@ type Fleet struct {
 	// EvaluationInterval is how often the control loop ticks (default 60 s; use 10 s with
 	// the high-resolution ConcurrentRequestsPerCopy metric).
 	EvaluationInterval Duration `json:"EvaluationInterval,omitempty"`
+	// MetricDelay makes the control loop evaluate alarms only over periods that ended at
+	// least this long ago (control.Options.MetricDelay; default 0: the simulator stores every
+	// complete bucket before the tick that follows it). `scaled serve` uses two metric bucket
+	// widths (20 s) because its runtime publishes asynchronously.
+	MetricDelay Duration `json:"MetricDelay,omitempty"`
 	// Seed seeds service times and start-up failures (the CLI's --seed overrides it).
 	Seed uint64 `json:"Seed,omitempty"`
 }
@@ -143,6 +148,9 @@ func (s *Scenario) Validate() error {
 	}
 	if f.Timeout < 0 {
 		return fmt.Errorf("Fleet.Timeout %s must not be negative", f.Timeout.D())
+	}
+	if f.MetricDelay < 0 || f.MetricDelay.D() > time.Hour {
+		return fmt.Errorf("Fleet.MetricDelay %s must be between 0 and 1h", f.MetricDelay.D())
 	}
 	if f.EvaluationInterval < 0 || (f.EvaluationInterval > 0 && (f.EvaluationInterval.D() < time.Second || f.EvaluationInterval.D()%time.Second != 0)) {
 		return fmt.Errorf("Fleet.EvaluationInterval %s must be a whole number of seconds, at least 1 s", f.EvaluationInterval.D())
