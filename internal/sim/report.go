@@ -184,8 +184,9 @@ func (r *Report) WriteText(w io.Writer) error {
 	fmt.Fprintf(&b, "wait       p50 %s  p90 %s  p99 %s  p99.9 %s  max %s\n",
 		fmtDur(r.Wait.P50), fmtDur(r.Wait.P90), fmtDur(r.Wait.P99), fmtDur(r.Wait.P999), fmtDur(r.Wait.Max))
 	a := r.Activities
-	fmt.Fprintf(&b, "scaling    %d activities (%d out, %d in; %d successful, %d failed, %d other), %d not-scaled records, %d start-up failures\n",
-		a.Total, a.ScaleOut, a.ScaleIn, a.Successful, a.Failed, a.Other, a.NotScaled, r.StartupFailures)
+	n := func(v int) string { return fmtNum(float64(v)) }
+	fmt.Fprintf(&b, "scaling    %s activities (%s out, %s in; %s successful, %s failed, %s other), %s not-scaled records, %s start-up failures\n",
+		n(a.Total), n(a.ScaleOut), n(a.ScaleIn), n(a.Successful), n(a.Failed), n(a.Other), n(a.NotScaled), n(r.StartupFailures))
 	s := r.Steps
 	fmt.Fprintf(&b, "steps      %d load steps, %d covered within %s; reaction median %s, p90 %s, max %s\n",
 		s.Count, s.Covered, fmtDur(s.HorizonHours*3600), fmtDur(s.MedianReact), fmtDur(s.P90React), fmtDur(s.MaxReact))
@@ -266,7 +267,8 @@ func WriteCompare(w io.Writer, reports []*Report) error {
 		{"latency p99", func(r *Report) string { return fmtDur(r.Latency.P99) }},
 		{"wait p99", func(r *Report) string { return fmtDur(r.Wait.P99) }},
 		{"scaling activities", func(r *Report) string {
-			return fmt.Sprintf("%d (%d out, %d in)", r.Activities.Total, r.Activities.ScaleOut, r.Activities.ScaleIn)
+			a := r.Activities
+			return fmt.Sprintf("%s (%s out, %s in)", fmtNum(float64(a.Total)), fmtNum(float64(a.ScaleOut)), fmtNum(float64(a.ScaleIn)))
 		}},
 		{"load steps covered", func(r *Report) string { return fmt.Sprintf("%d / %d", r.Steps.Covered, r.Steps.Count) }},
 		{"reaction median", func(r *Report) string { return fmtDur(r.Steps.MedianReact) }},
