@@ -23,15 +23,14 @@ type recorder interface {
 
 // fleetConfig is the resolved fleet model.
 type fleetConfig struct {
-	service       ServiceTime
-	concurrency   int
-	startup       int64 // ns
-	failProb      float64
-	initial       int
-	queueLimit    int
-	slo           int64 // ns, on the wait before service
-	timeout       int64 // ns, longest wait before a queued request fails
-	minuteStartNs int64 // start of the first timeline minute
+	service     ServiceTime
+	concurrency int
+	startup     int64 // ns
+	failProb    float64
+	initial     int
+	queueLimit  int
+	slo         int64 // ns, on the wait before service
+	timeout     int64 // ns, longest wait before a queued request fails
 }
 
 type simCopy struct {
@@ -122,10 +121,10 @@ type fleet struct {
 
 	now      int64
 	desired  int32
-	copies   pool       // in service (not draining)
-	draining int        // copies draining (still billed)
-	starting []int64    // ready times of copies starting, ascending
-	queue    []int64    // arrival times of waiting requests (FIFO ring)
+	copies   pool    // in service (not draining)
+	draining int     // copies draining (still billed)
+	starting []int64 // ready times of copies starting, ascending
+	queue    []int64 // arrival times of waiting requests (FIFO ring)
 	qhead    int
 	done     completions
 
