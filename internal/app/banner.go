@@ -22,7 +22,7 @@ func banner(w io.Writer, endpoint, region string, insecure bool, accessKey, secr
 		}
 	}
 	fmt.Fprintf(&b, "\nPoint your tools at it (only the endpoint changes):\n\n")
-	fmt.Fprintf(&b, "  export AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_REGION=%s\n", accessKey, secretKey, region)
+	fmt.Fprintf(&b, "  export AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_REGION=%s AWS_DEFAULT_REGION=%s\n", accessKey, secretKey, region, region)
 	fmt.Fprintf(&b, "  export AWS_ENDPOINT_URL=%s   # honoured by AWS CLI v2, boto3 >= 1.28 and aws-sdk-go-v2\n\n", endpoint)
 	fmt.Fprintf(&b, "  aws application-autoscaling describe-scalable-targets --service-namespace sagemaker --endpoint-url %s\n\n", endpoint)
 	fmt.Fprintf(&b, "  python3 -c \"import boto3; print(boto3.client('application-autoscaling', endpoint_url='%s').describe_scalable_targets(ServiceNamespace='sagemaker'))\"\n\n", endpoint)
