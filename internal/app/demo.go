@@ -36,6 +36,8 @@ func runDemo(ctx context.Context, a *App, out io.Writer) error {
 		Interactive:     isTerminal(out),
 		TargetValue:     target,
 		MetricPeriod:    period,
+		Duration:        6 * time.Minute,
+		Settle:          3 * time.Minute,
 	})
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
