@@ -124,6 +124,7 @@ func cloneAlarm(a model.MetricAlarm) model.MetricAlarm {
 func cloneState(s model.TargetState) model.TargetState {
 	s.InFlightSince = ptr(s.InFlightSince)
 	s.LastDesired = ptr(s.LastDesired)
+	s.LastChangeAt = ptr(s.LastChangeAt)
 	if s.Policies != nil {
 		ps := make(map[string]model.PolicyState, len(s.Policies))
 		for k, p := range s.Policies {
