@@ -48,16 +48,21 @@ func fastConfig(t *testing.T) config.Config {
 
 func newICFixture(t *testing.T, name string) *icFixture {
 	t.Helper()
-	s := startServer(t, fastConfig(t), Options{ModelServer: modelservertest.CommandLine()})
+	return newICFixtureWith(t, name, fastConfig(t))
+}
+
+func newICFixtureWith(t *testing.T, name string, cfg config.Config) *icFixture {
+	t.Helper()
+	s := startServer(t, cfg, Options{ModelServer: modelservertest.CommandLine()})
 	c := s.app.Credential
-	cfg := s.awsConfig(c.AccessKeyID, c.SecretAccessKey)
+	awsCfg := s.awsConfig(c.AccessKeyID, c.SecretAccessKey)
 	ep := aws.String(s.app.Endpoint)
 	f := &icFixture{
 		s:    s,
-		sm:   sm.NewFromConfig(cfg, func(o *sm.Options) { o.BaseEndpoint = ep }),
-		rt:   smr.NewFromConfig(cfg, func(o *smr.Options) { o.BaseEndpoint = ep }),
-		aas:  aas.NewFromConfig(cfg, func(o *aas.Options) { o.BaseEndpoint = ep }),
-		cw:   cloudwatch.NewFromConfig(cfg, func(o *cloudwatch.Options) { o.BaseEndpoint = ep }),
+		sm:   sm.NewFromConfig(awsCfg, func(o *sm.Options) { o.BaseEndpoint = ep }),
+		rt:   smr.NewFromConfig(awsCfg, func(o *smr.Options) { o.BaseEndpoint = ep }),
+		aas:  aas.NewFromConfig(awsCfg, func(o *aas.Options) { o.BaseEndpoint = ep }),
+		cw:   cloudwatch.NewFromConfig(awsCfg, func(o *cloudwatch.Options) { o.BaseEndpoint = ep }),
 		name: name,
 		ep:   name + "-ep",
 	}
@@ -310,5 +315,32 @@ func TestInferenceComponentScaleToZeroAndBack(t *testing.T) {
 	}
 	if !strings.Contains(f.activities(t), "triggered policy wake-from-zero") {
 		t.Fatalf("no activity from the step policy")
+	}
+}
+
+// TestCopiesThatDoNotFitStayPending: raising MinCapacity clamps the component up, but the
+// host has room for two copies only; the others stay pending and the activity says why.
+func TestCopiesThatDoNotFitStayPending(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs real model-server processes")
+	}
+	t.Parallel()
+	cfg := fastConfig(t)
+	cfg.Runtime.HostCPUs = 0.5 // two copies of 0.25 cores
+	f := newICFixtureWith(t, "tight-ic", cfg)
+	f.register(t, 4, 6)
+	f.waitCopies(t, func(d, c int32) bool { return d == 4 && c == 2 }, 60*time.Second, "two of four copies placed")
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		acts := f.activities(t)
+		if strings.Contains(acts, "InProgress | Setting desired copy count to 4. | minimum capacity was set to 4 |") &&
+			strings.Contains(acts, "2 of 4 copies are pending: each copy needs 0.25 CPU cores") {
+			t.Logf("activities:\n%s", acts)
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("activity does not explain the pending copies:\n%s", acts)
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
 }

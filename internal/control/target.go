@@ -398,15 +398,17 @@ func (te *targetEval) confirm(ctx context.Context, cur resource.State) error {
 		}
 	case st.InFlightSince != nil && te.now.Sub(*st.InFlightSince) >= te.e.inFlightTimeout:
 		a.StatusCode = model.StatusUnfulfilled
-		a.StatusMessage = fmt.Sprintf("The change to %s %d was not fulfilled within %s; actual capacity is %d.", scaling.CapacityNoun(dim), n, te.e.inFlightTimeout, cur.Actual)
+		a.StatusMessage = withDetail(fmt.Sprintf("The change to %s %d was not fulfilled within %s; actual capacity is %d.", scaling.CapacityNoun(dim), n, te.e.inFlightTimeout, cur.Actual), cur.Message)
 	default:
-		if a.StatusCode == model.StatusPending {
-			// The request was accepted although its answer was lost (timeout or restart).
-			a.StatusCode = model.StatusInProgress
-			a.StatusMessage = scaling.InProgressMessage(dim, n)
-			return te.putActivity(ctx, a)
+		// Still converging. A request whose answer was lost (timeout or restart) was
+		// accepted after all; and what the resource says about its progress (for example
+		// copies that do not fit on the host) is shown on the activity as it changes.
+		msg := withDetail(scaling.InProgressMessage(dim, n), cur.Message)
+		if a.StatusCode == model.StatusInProgress && a.StatusMessage == msg {
+			return nil
 		}
-		return nil
+		a.StatusCode, a.StatusMessage = model.StatusInProgress, msg
+		return te.putActivity(ctx, a)
 	}
 	a.EndTime = te.endTime()
 	if err := te.putActivity(ctx, a); err != nil {
@@ -504,4 +506,13 @@ func (te *targetEval) override(ctx context.Context, n int32) error {
 	}
 	te.clearInFlight()
 	return nil
+}
+
+// withDetail appends what the resource reported to an activity message.
+func withDetail(msg, detail string) string {
+	if detail == "" {
+		return msg
+	}
+	detail = strings.TrimSuffix(detail, ".")
+	return msg + " " + strings.ToUpper(detail[:1]) + detail[1:] + "."
 }
