@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -343,4 +344,50 @@ func TestCopiesThatDoNotFitStayPending(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+}
+
+// TestCopyCrashIsRestarted kills a copy's process: the runtime counts the restart, starts a
+// new copy, and the endpoint keeps answering through the SageMaker Runtime client.
+func TestCopyCrashIsRestarted(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs real model-server processes")
+	}
+	t.Parallel()
+	f := newICFixture(t, "crash-ic")
+	if _, err := f.sm.UpdateInferenceComponentRuntimeConfig(context.Background(), &sm.UpdateInferenceComponentRuntimeConfigInput{
+		InferenceComponentName: aws.String(f.name), DesiredRuntimeConfig: &smtypes.InferenceComponentRuntimeConfig{CopyCount: aws.Int32(2)},
+	}); err != nil {
+		t.Fatalf("UpdateInferenceComponentRuntimeConfig: %v", err)
+	}
+	f.waitCopies(t, func(d, c int32) bool { return c == 2 }, 30*time.Second, "two copies")
+	st, err := f.s.app.runtime.State(DefaultAccount, f.name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	victim := st.Copies[0].PID
+	if err := syscall.Kill(victim, syscall.SIGKILL); err != nil {
+		t.Fatalf("killing copy %d: %v", victim, err)
+	}
+	l := f.startLoad(10)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		st, err = f.s.app.runtime.State(DefaultAccount, f.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Restarts >= 1 && st.Current == 2 && st.Copies[0].PID != victim {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("copy not restarted: %+v", st)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	ok, failed := l.end()
+	// Requests routed to the killed copy before its death was noticed may fail (5xx); the
+	// endpoint as a whole keeps serving.
+	if ok == 0 {
+		t.Fatalf("no request served after the crash; failures %v", failed)
+	}
+	t.Logf("after the crash: %d ok, failures %v, restarts %d", ok, failed, st.Restarts)
 }
