@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -35,6 +37,10 @@ func ServeMain(ctx context.Context, args []string, getenv func(string) string, s
 		rest = append(demoDefaults(rest), rest...)
 	}
 	cfg, err := config.Load(rest, getenv)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(stderr, "  -demo\n    \talso run the demo against this server once it is up (shortens the alarm periods; see docs/extensions.md)")
+		return 0
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "scaled serve: %v\n", err)
 		return 2
@@ -111,6 +117,9 @@ func DemoMain(ctx context.Context, args []string, getenv func(string) string, st
 		args = append(args, "--data-dir", dir)
 	}
 	cfg, err := config.Load(append([]string{"--addr", "127.0.0.1:0"}, args...), getenv)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "scaled demo: %v\n", err)
 		return 2
