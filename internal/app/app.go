@@ -120,7 +120,7 @@ func New(ctx context.Context, cfg config.Config, o Options) (a *App, err error) 
 	// State.
 	switch cfg.Store {
 	case "postgres":
-		a.store, err = sqlstore.OpenPostgres(ctx, cfg.PostgresDSN, sqlstore.Options{Clock: o.Clock, Logger: o.Logger})
+		a.store, err = sqlstore.OpenPostgres(ctx, cfg.PostgresDSN, sqlstore.Options{Clock: o.Clock, Logger: o.Logger, Schema: cfg.PostgresSchema})
 	default:
 		a.store, err = sqlstore.OpenSQLite(ctx, filepath.Join(cfg.DataDir, "scaled.db"), sqlstore.Options{Clock: o.Clock, Logger: o.Logger})
 	}

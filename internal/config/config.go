@@ -32,6 +32,9 @@ type Config struct {
 	Store string `json:"store"`
 	// PostgresDSN is the connection string when Store is "postgres".
 	PostgresDSN string `json:"postgresDSN"`
+	// PostgresSchema, when set, keeps scaled's tables in this schema (created if missing),
+	// so several installations can share one database.
+	PostgresSchema string `json:"postgresSchema"`
 	// EvalInterval is how often the control loop evaluates every target.
 	EvalInterval Duration `json:"evalInterval"`
 	// AlarmPeriod, when set, replaces the 60-second period of managed target-tracking
@@ -117,6 +120,7 @@ var Env = []struct{ Name, Flag string }{
 	{"SCALED_INSECURE", "insecure"},
 	{"SCALED_STORE", "store"},
 	{"SCALED_POSTGRES_DSN", "postgres-dsn"},
+	{"SCALED_POSTGRES_SCHEMA", "postgres-schema"},
 	{"SCALED_EVAL_INTERVAL", "eval-interval"},
 	{"SCALED_ALARM_PERIOD", "alarm-period"},
 	{"SCALED_HIGH_RES_ALARM_PERIOD", "high-res-alarm-period"},
@@ -139,6 +143,7 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.Insecure, "insecure", c.Insecure, "DEVELOPMENT ONLY: accept requests without a valid signature (env SCALED_INSECURE)")
 	fs.StringVar(&c.Store, "store", c.Store, "state store: sqlite or postgres (env SCALED_STORE)")
 	fs.StringVar(&c.PostgresDSN, "postgres-dsn", c.PostgresDSN, "PostgreSQL connection string for --store postgres (env SCALED_POSTGRES_DSN)")
+	fs.StringVar(&c.PostgresSchema, "postgres-schema", c.PostgresSchema, "PostgreSQL schema for scaled's tables, created if missing (env SCALED_POSTGRES_SCHEMA)")
 	fs.Var(durationFlag{&c.EvalInterval}, "eval-interval", "how often the control loop evaluates targets (env SCALED_EVAL_INTERVAL)")
 	fs.Var(durationFlag{&c.AlarmPeriod}, "alarm-period", "extension: period of managed target-tracking alarms instead of AWS's 60s (env SCALED_ALARM_PERIOD)")
 	fs.Var(durationFlag{&c.HighResolutionAlarmPeriod}, "high-res-alarm-period", "extension: period of high-resolution managed alarms instead of AWS's 10s (env SCALED_HIGH_RES_ALARM_PERIOD)")
