@@ -1,6 +1,6 @@
 package model
 
-//go:generate go run ./internal/smithygen -model ../../../shared/aws-models/application-auto-scaling.json -out smithy_gen.go
+//go:generate go run ./internal/smithygen -model ../../third_party/aws-models/application-auto-scaling.json -out smithy_gen.go
 
 import (
 	"encoding/json"

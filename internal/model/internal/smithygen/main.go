@@ -5,7 +5,7 @@
 //
 // Usage (from internal/model, through go generate):
 //
-//	go run ./internal/smithygen -model ../../../shared/aws-models/application-auto-scaling.json -out smithy_gen.go
+//	go run ./internal/smithygen -model ../../third_party/aws-models/application-auto-scaling.json -out smithy_gen.go
 package main
 
 import (
@@ -47,7 +47,7 @@ type smithyMember struct {
 const ns = "com.amazonaws.applicationautoscaling#"
 
 func main() {
-	modelPath := flag.String("model", "../../../shared/aws-models/application-auto-scaling.json", "path of the Smithy JSON model")
+	modelPath := flag.String("model", "../../third_party/aws-models/application-auto-scaling.json", "path of the Smithy JSON model")
 	out := flag.String("out", "smithy_gen.go", "output Go file")
 	flag.Parse()
 	if err := run(*modelPath, *out); err != nil {
