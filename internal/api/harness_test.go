@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -14,19 +15,41 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	aas "github.com/aws/aws-sdk-go-v2/service/applicationautoscaling"
 	"github.com/aws/smithy-go"
-	"github.com/aws/smithy-go/middleware"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/scaled-dev/scaled/internal/api"
 	"github.com/scaled-dev/scaled/internal/auth"
+	"github.com/scaled-dev/scaled/internal/awsjson"
 	"github.com/scaled-dev/scaled/internal/clock"
 	"github.com/scaled-dev/scaled/internal/store/memstore"
 )
 
-// accountHeader carries the test caller's account (standing in for SigV4 authentication).
-const accountHeader = "X-Test-Account"
-
 const testAccount = "123456789012"
+
+// testKeys holds one SigV4 key per account the tests call as; requests are verified by the
+// real verifier, as the server does.
+var testKeys = func() *auth.KeyRing {
+	accounts := []string{testAccount, "111111111111", "210987654321", "222222222222"}
+	for i := range 200 {
+		accounts = append(accounts, fmt.Sprintf("%012d", i)) // includes the default account
+	}
+	creds := make([]auth.Credential, len(accounts))
+	for i, a := range accounts {
+		creds[i] = keyFor(a)
+	}
+	ring, err := auth.NewKeyRing(creds...)
+	if err != nil {
+		panic(err)
+	}
+	return ring
+}()
+
+// keyFor is the test credential of account ("" is the default account).
+func keyFor(account string) auth.Credential {
+	if account == "" {
+		account = api.DefaultAccount
+	}
+	return auth.Credential{Profile: "acct-" + account, AccessKeyID: "AKIA" + account + "TEST", SecretAccessKey: "secret-of-" + account, AccountID: account}
+}
 
 var epoch = time.Date(2026, 5, 6, 11, 21, 46, 199_000_000, time.UTC)
 
@@ -36,12 +59,22 @@ type env struct {
 	clock *clock.Fake
 }
 
-func withAccount(next http.Handler) http.Handler {
+// signed verifies each request's SigV4 signature with the real verifier (wall clock, as the
+// SDK signs with it) and passes the caller's account on, as the server's router does.
+func signed(next http.Handler) http.Handler {
+	v := auth.NewVerifier(auth.VerifierOptions{Keys: testKeys, Clock: clock.Real{}, Region: "us-west-2",
+		Services: []string{"application-autoscaling"}})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if a := r.Header.Get(accountHeader); a != "" {
-			r = r.WithContext(auth.WithAccount(r.Context(), a))
+		cred, err := v.Verify(r)
+		if err != nil {
+			var ae *awsjson.Error
+			if !errors.As(err, &ae) {
+				ae = &awsjson.Error{Type: "InternalFailure", Status: http.StatusInternalServerError, Message: err.Error()}
+			}
+			awsjson.WriteError(w, "application/x-amz-json-1.1", ae)
+			return
 		}
-		next.ServeHTTP(w, r)
+		next.ServeHTTP(w, r.WithContext(auth.WithAccount(r.Context(), cred.AccountID)))
 	})
 }
 
@@ -59,7 +92,7 @@ func newEnvWithStore(t testing.TB, st api.Store, opts ...func(*api.Options)) *en
 	for _, f := range opts {
 		f(&o)
 	}
-	srv := httptest.NewServer(withAccount(api.New(o)))
+	srv := httptest.NewServer(signed(api.New(o)))
 	t.Cleanup(srv.Close)
 	return &env{srv: srv, store: st, clock: clk}
 }
@@ -77,15 +110,15 @@ func testRetryer() aws.Retryer {
 	})
 }
 
-// client returns a real SDK client calling the server as account.
+// client returns a real SDK client signing its requests with account's key.
 func (e *env) client(account string) *aas.Client {
+	k := keyFor(account)
 	return aas.New(aas.Options{
 		Region:       "us-west-2",
 		BaseEndpoint: aws.String(e.srv.URL),
-		Credentials:  credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""),
+		Credentials:  credentials.NewStaticCredentialsProvider(k.AccessKeyID, k.SecretAccessKey, ""),
 		HTTPClient:   e.srv.Client(),
 		Retryer:      testRetryer(),
-		APIOptions:   []func(*middleware.Stack) error{smithyhttp.AddHeaderValue(accountHeader, account)},
 	})
 }
 
