@@ -1,17 +1,94 @@
 package serving_test
 
 import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
 	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"syscall"
 	"testing"
+	"time"
 
+	"github.com/scaled-dev/scaled/internal/clock"
 	"github.com/scaled-dev/scaled/internal/modelserver/modelservertest"
 	"github.com/scaled-dev/scaled/internal/serving"
 )
 
+// envRuntimeHost makes the test binary host a runtime with one copy and print the copy's PID,
+// for TestCopiesDieWithTheServer.
+const envRuntimeHost = "SCALED_TEST_RUNTIME_HOST"
+
 func TestMain(m *testing.M) {
 	modelservertest.Serve()
+	if os.Getenv(envRuntimeHost) == "1" {
+		hostRuntime()
+	}
 	os.Exit(m.Run())
 }
 
 // testCommands runs image scaled:model-server as this test binary in model-server mode.
 var testCommands = serving.CommandTable{ModelServer: modelservertest.CommandLine()}.Command
+
+func hostRuntime() {
+	rt := serving.New(serving.Options{Clock: clock.Real{}, Commands: testCommands, HostCPUs: 2, PingInterval: 10 * time.Millisecond})
+	if err := rt.Create(spec("host-ic", nil), 1); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	st, err := rt.WaitState(ctx, acct, "host-ic", func(s serving.ComponentState) bool { return s.Current == 1 })
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	fmt.Printf("copy %d\n", st.Copies[0].PID)
+	select {} // until killed
+}
+
+// TestCopiesDieWithTheServer kills a server process with SIGKILL (no chance to clean up):
+// its copies must not outlive it.
+func TestCopiesDieWithTheServer(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	host := exec.Command(exe, "-test.run=^$")
+	host.Env = append(os.Environ(), envRuntimeHost+"=1")
+	out, err := host.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := host.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		_ = host.Process.Kill()
+		t.Fatalf("reading the copy's pid: %v", err)
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(line, "copy ")))
+	if err != nil {
+		t.Fatalf("host said %q", line)
+	}
+	if err := host.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = host.Wait()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		err := syscall.Kill(pid, 0)
+		if errors.Is(err, syscall.ESRCH) {
+			return
+		}
+		if time.Now().After(deadline) {
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+			t.Fatalf("copy %d outlived its server (kill 0: %v)", pid, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
