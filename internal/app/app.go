@@ -170,7 +170,7 @@ func New(ctx context.Context, cfg config.Config, o Options) (a *App, err error) 
 			Clock:            o.Clock,
 			Logger:           o.Logger,
 			Sink:             a.tsdb,
-			Commands:         serving.CommandTable{ModelServer: ms}.Command,
+			Commands:         serving.CommandTable{ModelServer: ms, Images: cfg.Runtime.Images}.Command,
 			HostCPUs:         cfg.Runtime.HostCPUs,
 			HostMemoryMB:     int(cfg.Runtime.HostMemoryMB),
 			HoldWhenZero:     cfg.Runtime.HoldWhenZero,

@@ -391,3 +391,61 @@ func TestCopyCrashIsRestarted(t *testing.T) {
 	}
 	t.Logf("after the crash: %d ok, failures %v, restarts %d", ok, failed, st.Restarts)
 }
+
+// TestConfiguredImageRunsItsCommand: an image from the configuration's image table runs the
+// command it maps to; an image that is not in the table fails with a message naming the
+// configured images.
+func TestConfiguredImageRunsItsCommand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs real model-server processes")
+	}
+	t.Parallel()
+	cfg := fastConfig(t)
+	cfg.Runtime.Images = map[string][]string{"registry.example.com/my-model:1": modelservertest.CommandLine()}
+	s := startServer(t, cfg, Options{ModelServer: modelservertest.CommandLine()})
+	c := s.app.Credential
+	cl := sm.NewFromConfig(s.awsConfig(c.AccessKeyID, c.SecretAccessKey), func(o *sm.Options) { o.BaseEndpoint = aws.String(s.app.Endpoint) })
+	ctx := context.Background()
+	role := aws.String("arn:aws:iam::000000000000:role/sagemaker")
+	if _, err := cl.CreateEndpointConfig(ctx, &sm.CreateEndpointConfigInput{
+		EndpointConfigName: aws.String("cfg"), ExecutionRoleArn: role,
+		ProductionVariants: []smtypes.ProductionVariant{{VariantName: aws.String("AllTraffic"), InstanceType: smtypes.ProductionVariantInstanceTypeMlG52xlarge, InitialInstanceCount: aws.Int32(1)}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cl.CreateEndpoint(ctx, &sm.CreateEndpointInput{EndpointName: aws.String("ep"), EndpointConfigName: aws.String("cfg")}); err != nil {
+		t.Fatal(err)
+	}
+	for name, image := range map[string]string{"mapped": "registry.example.com/my-model:1", "unmapped": "registry.example.com/other:2"} {
+		if _, err := cl.CreateModel(ctx, &sm.CreateModelInput{ModelName: aws.String(name), ExecutionRoleArn: role,
+			PrimaryContainer: &smtypes.ContainerDefinition{Image: aws.String(image)}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := cl.CreateInferenceComponent(ctx, &sm.CreateInferenceComponentInput{
+			InferenceComponentName: aws.String(name + "-ic"), EndpointName: aws.String("ep"), VariantName: aws.String("AllTraffic"),
+			Specification: &smtypes.InferenceComponentSpecification{ModelName: aws.String(name),
+				ComputeResourceRequirements: &smtypes.InferenceComponentComputeResourceRequirements{NumberOfCpuCoresRequired: aws.Float32(0.25), MinMemoryRequiredInMb: aws.Int32(128)}},
+			RuntimeConfig: &smtypes.InferenceComponentRuntimeConfig{CopyCount: aws.Int32(1)},
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		m, err1 := cl.DescribeInferenceComponent(ctx, &sm.DescribeInferenceComponentInput{InferenceComponentName: aws.String("mapped-ic")})
+		u, err2 := cl.DescribeInferenceComponent(ctx, &sm.DescribeInferenceComponentInput{InferenceComponentName: aws.String("unmapped-ic")})
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+		if m.InferenceComponentStatus == smtypes.InferenceComponentStatusInService && aws.ToInt32(m.RuntimeConfig.CurrentCopyCount) == 1 &&
+			u.InferenceComponentStatus == smtypes.InferenceComponentStatusFailed &&
+			strings.Contains(aws.ToString(u.FailureReason), "registry.example.com/my-model:1") {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("mapped: %s %d copies; unmapped: %s %q", m.InferenceComponentStatus, aws.ToInt32(m.RuntimeConfig.CurrentCopyCount),
+				u.InferenceComponentStatus, aws.ToString(u.FailureReason))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}

@@ -63,6 +63,9 @@ type RuntimeConfig struct {
 	// HoldWhenZero holds requests that arrive at zero copies until a copy is ready
 	// (an extension; AWS fails them).
 	HoldWhenZero bool `json:"holdWhenZero"`
+	// Images maps container images to the command line that runs one copy locally (config
+	// file only); the image scaled:model-server always runs the built-in model server.
+	Images map[string][]string `json:"images"`
 	// MetricResolution is the bucket width of the metrics the local runtime publishes;
 	// zero means SageMaker's 10 s (an extension for demos and tests when shorter).
 	MetricResolution Duration `json:"metricResolution"`
@@ -258,6 +261,11 @@ func (c *Config) Validate() error {
 	}
 	if r := c.Runtime.MetricResolution.D(); r < 0 || (r > 0 && (r < time.Second || r%time.Second != 0)) {
 		errs = append(errs, fmt.Errorf("metric-resolution %s: must be a whole number of seconds", r))
+	}
+	for image, argv := range c.Runtime.Images {
+		if image == "" || len(argv) == 0 || argv[0] == "" {
+			errs = append(errs, fmt.Errorf("runtime.images[%q]: want a non-empty image name and command line", image))
+		}
 	}
 	if c.Runtime.HostCPUs < 0 || c.Runtime.HostMemoryMB < 0 || c.Runtime.HoldQueue < 0 {
 		errs = append(errs, errors.New("runtime host-cpus, host-memory-mb and hold queue must not be negative"))

@@ -41,6 +41,7 @@ func TestLoadErrors(t *testing.T) {
 		{"tiny interval", []string{"--eval-interval", "1ms"}, nil, "eval-interval 1ms"},
 		{"bad level", []string{"--log-level", "loud"}, nil, `log-level "loud"`},
 		{"stray args", []string{"extra"}, nil, "unexpected arguments"},
+		{"empty image command", []string{"--config", "testdata/bad-images.json"}, nil, `runtime.images["example.com/model:1"]`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Load(tc.args, env(tc.env))
