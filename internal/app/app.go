@@ -33,6 +33,7 @@ import (
 	"github.com/scaled-dev/scaled/internal/model"
 	"github.com/scaled-dev/scaled/internal/resource"
 	"github.com/scaled-dev/scaled/internal/resource/customresource"
+	"github.com/scaled-dev/scaled/internal/resource/k8sscale"
 	smactuator "github.com/scaled-dev/scaled/internal/resource/sagemaker"
 	"github.com/scaled-dev/scaled/internal/sagemaker"
 	"github.com/scaled-dev/scaled/internal/serving"
@@ -150,7 +151,19 @@ func New(ctx context.Context, cfg config.Config, o Options) (a *App, err error) 
 	if err != nil {
 		return nil, fmt.Errorf("custom-resource actuator: %w", err)
 	}
-	resources.Register(resource.Kind{Namespace: "custom-resource", Dimension: "custom-resource:ResourceType:Property"}, cr)
+	kubeconfigs, err := k8sscale.FromKubeconfig(cfg.Kubeconfig)
+	if err != nil {
+		return nil, fmt.Errorf("kubeconfig: %w", err)
+	}
+	k8s, err := k8sscale.New(k8sscale.Options{Configs: kubeconfigs, Clock: o.Clock, Logger: o.Logger})
+	if err != nil {
+		return nil, fmt.Errorf("kubernetes actuator: %w", err)
+	}
+	// custom-resource ResourceIds are defined by the provider: AWS's HTTP protocol, or a
+	// Kubernetes object's scale subresource.
+	resources.Register(customresource.Kind, resource.NewByScheme(
+		"an http(s) URL (AWS custom-resource protocol) or kubernetes:///<namespace>/<resource>/<name>",
+		map[string]resource.Actuator{"http": cr, "https": cr, k8sscale.Scheme: k8s}))
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

@@ -35,6 +35,10 @@ type Config struct {
 	// PostgresSchema, when set, keeps scaled's tables in this schema (created if missing),
 	// so several installations can share one database.
 	PostgresSchema string `json:"postgresSchema"`
+	// Kubeconfig is the kubeconfig file for Kubernetes targets (ResourceId
+	// kubernetes:///...); empty means in-cluster credentials, then $KUBECONFIG or
+	// ~/.kube/config, loaded when first needed.
+	Kubeconfig string `json:"kubeconfig"`
 	// EvalInterval is how often the control loop evaluates every target.
 	EvalInterval Duration `json:"evalInterval"`
 	// AlarmPeriod, when set, replaces the 60-second period of managed target-tracking
@@ -124,6 +128,7 @@ var Env = []struct{ Name, Flag string }{
 	{"SCALED_STORE", "store"},
 	{"SCALED_POSTGRES_DSN", "postgres-dsn"},
 	{"SCALED_POSTGRES_SCHEMA", "postgres-schema"},
+	{"SCALED_KUBECONFIG", "kubeconfig"},
 	{"SCALED_EVAL_INTERVAL", "eval-interval"},
 	{"SCALED_ALARM_PERIOD", "alarm-period"},
 	{"SCALED_HIGH_RES_ALARM_PERIOD", "high-res-alarm-period"},
@@ -147,6 +152,7 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Store, "store", c.Store, "state store: sqlite or postgres (env SCALED_STORE)")
 	fs.StringVar(&c.PostgresDSN, "postgres-dsn", c.PostgresDSN, "PostgreSQL connection string for --store postgres (env SCALED_POSTGRES_DSN)")
 	fs.StringVar(&c.PostgresSchema, "postgres-schema", c.PostgresSchema, "PostgreSQL schema for scaled's tables, created if missing (env SCALED_POSTGRES_SCHEMA)")
+	fs.StringVar(&c.Kubeconfig, "kubeconfig", c.Kubeconfig, "kubeconfig for Kubernetes targets (ResourceId kubernetes:///<namespace>/<resource>/<name>); default in-cluster, then $KUBECONFIG or ~/.kube/config (env SCALED_KUBECONFIG)")
 	fs.Var(durationFlag{&c.EvalInterval}, "eval-interval", "how often the control loop evaluates targets (env SCALED_EVAL_INTERVAL)")
 	fs.Var(durationFlag{&c.AlarmPeriod}, "alarm-period", "extension: period of managed target-tracking alarms instead of AWS's 60s (env SCALED_ALARM_PERIOD)")
 	fs.Var(durationFlag{&c.HighResolutionAlarmPeriod}, "high-res-alarm-period", "extension: period of high-resolution managed alarms instead of AWS's 10s (env SCALED_HIGH_RES_ALARM_PERIOD)")
