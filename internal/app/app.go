@@ -254,7 +254,12 @@ func New(ctx context.Context, cfg config.Config, o Options) (a *App, err error) 
 		}
 	}
 	a.Endpoint = "http://" + a.listener.Addr().String()
-	banner(o.Stdout, a.Endpoint, cfg.Region, cfg.Insecure, a.Credential.AccessKeyID, a.Credential.SecretAccessKey, cfg.CredentialsPath(), a.generated)
+	info := bannerInfo{Endpoint: a.Endpoint, Region: cfg.Region, Insecure: cfg.Insecure, AccessKeyID: a.Credential.AccessKeyID,
+		SecretAccessKey: a.Credential.SecretAccessKey, Generated: a.generated}
+	if a.Credential.Profile != envProfile {
+		info.CredentialsPath = cfg.CredentialsPath()
+	}
+	banner(o.Stdout, info)
 	if cfg.Insecure {
 		o.Logger.Warn("INSECURE MODE: request signatures are not verified")
 	}

@@ -10,6 +10,9 @@ import (
 	"github.com/scaled-dev/scaled/internal/config"
 )
 
+// envProfile names the key taken from the environment.
+const envProfile = "env"
+
 // loadKeys returns the accepted keys: the SCALED_ACCESS_KEY_ID/SCALED_SECRET_ACCESS_KEY
 // environment pair if set, else the credentials file; when the file is the default one and
 // does not exist yet, a key is generated into it (so the first start works with no setup).
@@ -22,7 +25,7 @@ func loadKeys(cfg config.Config, getenv func(string) string) (ring *auth.KeyRing
 		if acct == "" {
 			acct = DefaultAccount
 		}
-		first = auth.Credential{Profile: "env", AccessKeyID: id, SecretAccessKey: secret, AccountID: acct}
+		first = auth.Credential{Profile: envProfile, AccessKeyID: id, SecretAccessKey: secret, AccountID: acct}
 		ring, err = auth.NewKeyRing(first)
 		return ring, first, false, err
 	}
