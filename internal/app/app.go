@@ -296,8 +296,12 @@ func (a *App) Run(ctx context.Context) error {
 	srv := &http.Server{
 		Handler:           a.handler,
 		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+		// Bodies are bounded (max-body-bytes, the invoke payload limit); a client gets two
+		// minutes to send one. Responses have no write deadline: an invocation may wait for a
+		// model (60 s) and, in hold mode, for a copy first.
+		ReadTimeout: 2 * time.Minute,
+		IdleTimeout: 120 * time.Second,
+		ErrorLog:    slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
