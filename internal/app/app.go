@@ -197,6 +197,7 @@ func New(ctx context.Context, cfg config.Config, o Options) (a *App, err error) 
 			return nil, err
 		}
 		backend = smAPI
+		reg.MustRegister(newRuntimeCollector(a.runtime))
 		rt.sagemaker = smAPI.Service()
 		rt.runtime = a.runtime.Handler()
 	}
@@ -235,6 +236,7 @@ func New(ctx context.Context, cfg config.Config, o Options) (a *App, err error) 
 		Logger:    o.Logger,
 		Interval:  cfg.EvalInterval.D(),
 		Elector:   a.store.Elector(),
+		Observer:  newControlMetrics(reg),
 		Region:    cfg.Region,
 		// The runtime publishes a metric bucket once it is complete, up to one bucket
 		// width later; give datapoints two bucket widths to arrive.

@@ -236,6 +236,11 @@ func TestRestartKeepsState(t *testing.T) {
 // TestHealthAndMetrics: the operational endpoints answer without signatures.
 func TestHealthAndMetrics(t *testing.T) {
 	s := startServer(t, testConfig(t), Options{})
+	// One API call so that the request counter has a series.
+	if _, err := s.aasClient(s.app.Credential.AccessKeyID, s.app.Credential.SecretAccessKey).DescribeScalableTargets(context.Background(),
+		&aas.DescribeScalableTargetsInput{ServiceNamespace: aastypes.ServiceNamespaceEcs}); err != nil {
+		t.Fatal(err)
+	}
 	for _, p := range []string{"/healthz", "/metrics"} {
 		resp, err := http.Get(s.app.Endpoint + p)
 		if err != nil {
@@ -245,6 +250,13 @@ func TestHealthAndMetrics(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != 200 {
 			t.Fatalf("%s: %d %s", p, resp.StatusCode, body)
+		}
+		if p == "/metrics" {
+			for _, name := range []string{"scaled_control_tick_duration_seconds", "scaled_control_targets", "scaled_api_requests_total"} {
+				if !bytes.Contains(body, []byte(name)) {
+					t.Errorf("/metrics lacks %s", name)
+				}
+			}
 		}
 	}
 }

@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -390,6 +392,16 @@ func TestCopyCrashIsRestarted(t *testing.T) {
 		t.Fatalf("no request served after the crash; failures %v", failed)
 	}
 	t.Logf("after the crash: %d ok, failures %v, restarts %d", ok, failed, st.Restarts)
+	resp, err := http.Get(f.s.app.Endpoint + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	want := fmt.Sprintf(`scaled_inference_component_copy_restarts_total{account=%q,inference_component=%q} %d`, DefaultAccount, f.name, st.Restarts)
+	if !strings.Contains(string(body), want) {
+		t.Errorf("/metrics lacks %s", want)
+	}
 }
 
 // TestConfiguredImageRunsItsCommand: an image from the configuration's image table runs the

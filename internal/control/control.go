@@ -70,6 +70,9 @@ type Options struct {
 	PruneInterval time.Duration
 	// Region is the AWS region the service presents; it only labels log records.
 	Region string
+	// Observer receives the loop's own measurements (the server exports them to
+	// Prometheus); nil ignores them.
+	Observer Observer
 	// MetricDelay is how long after a period ends its datapoints may still arrive (the
 	// local runtime publishes each metric bucket when it completes, users publish late);
 	// alarms are evaluated over the periods that ended at least MetricDelay ago. Default 0.
@@ -86,6 +89,7 @@ type Evaluator struct {
 	log             *slog.Logger
 	interval        time.Duration
 	metricDelay     time.Duration
+	observer        Observer
 	workers         int
 	actuatorTimeout time.Duration
 	elector         store.Elector
@@ -140,6 +144,7 @@ func New(o Options) (*Evaluator, error) {
 		log:             o.Logger,
 		interval:        o.Interval,
 		metricDelay:     max(o.MetricDelay, 0),
+		observer:        o.Observer,
 		workers:         o.Workers,
 		actuatorTimeout: o.ActuatorTimeout,
 		elector:         o.Elector,
@@ -180,8 +185,26 @@ func New(o Options) (*Evaluator, error) {
 	case e.workers == 0:
 		e.workers = DefaultWorkers
 	}
+	if e.observer == nil {
+		e.observer = nopObserver{}
+	}
 	return e, nil
 }
+
+// Observer receives measurements of the control loop.
+type Observer interface {
+	// ObserveTick reports one pass: how long it took, how many targets it evaluated and
+	// how many of them failed.
+	ObserveTick(d time.Duration, targets, failed int)
+	// ObserveActivity reports an activity written with the given status (a not-scaled
+	// record has notScaled set).
+	ObserveActivity(status string, notScaled bool)
+}
+
+type nopObserver struct{}
+
+func (nopObserver) ObserveTick(time.Duration, int, int) {}
+func (nopObserver) ObserveActivity(string, bool)        {}
 
 // Interval is the tick period Run uses.
 func (e *Evaluator) Interval() time.Duration { return e.interval }
@@ -232,6 +255,7 @@ func (e *Evaluator) Tick(ctx context.Context) error {
 	}
 	close(work)
 	wg.Wait()
+	e.observer.ObserveTick(e.clock.Now().Sub(now), len(snap.targets), failed)
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("control: tick: %w", err)
 	}

@@ -186,6 +186,7 @@ func (te *targetEval) putActivity(ctx context.Context, a model.ScalingActivity) 
 	if err := te.e.store.PutActivity(ctx, a); err != nil {
 		return fmt.Errorf("put activity %s (%s): %w", a.ActivityID, a.StatusCode, err)
 	}
+	te.e.observer.ObserveActivity(a.StatusCode, a.NotScaled())
 	return nil
 }
 

@@ -363,6 +363,30 @@ func (r *Runtime) State(account, name string) (ComponentState, error) {
 	return r.state(c), nil
 }
 
+// AccountState is the state of one component together with its account.
+type AccountState struct {
+	Account string
+	State   ComponentState
+}
+
+// States returns the state of every component, ordered by account and name (for the
+// server's own metrics).
+func (r *Runtime) States() []AccountState {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]AccountState, 0, len(r.comps))
+	for k, c := range r.comps {
+		out = append(out, AccountState{Account: k.account, State: r.state(c)})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Account != out[j].Account {
+			return out[i].Account < out[j].Account
+		}
+		return out[i].State.Name < out[j].State.Name
+	})
+	return out
+}
+
 // Components lists the names of an account's components.
 func (r *Runtime) Components(account string) []string {
 	r.mu.Lock()
