@@ -179,13 +179,17 @@ func New(ctx context.Context, cfg config.Config, o Options) (a *App, err error) 
 			}
 			ms = []string{exe, "model-server"}
 		}
+		memMB := cfg.Runtime.HostMemoryMB
+		if memMB == 0 {
+			memMB = hostMemoryMB("/proc/meminfo") // 0 (no memory limit) where unknown
+		}
 		a.runtime = serving.New(serving.Options{
 			Clock:            o.Clock,
 			Logger:           o.Logger,
 			Sink:             a.tsdb,
 			Commands:         serving.CommandTable{ModelServer: ms, Images: cfg.Runtime.Images}.Command,
 			HostCPUs:         cfg.Runtime.HostCPUs,
-			HostMemoryMB:     int(cfg.Runtime.HostMemoryMB),
+			HostMemoryMB:     int(memMB),
 			HoldWhenZero:     cfg.Runtime.HoldWhenZero,
 			HoldQueue:        cfg.Runtime.HoldQueue,
 			HoldTimeout:      cfg.Runtime.HoldTimeout.D(),
