@@ -1,7 +1,8 @@
 // Command custom-resource is a small backend speaking the AWS custom-resource protocol
 // (GET a scalable target dimension, PATCH its desiredCapacity), for trying scaled's
 // custom-resource scaling on one machine. Each dimension is created on first use with
-// capacity 1; a requested change takes --delay to be fulfilled.
+// capacity 1; a requested change takes --delay to be fulfilled (the backend reports it
+// InProgress until then).
 //
 //	go run ./examples/custom-resource --addr 127.0.0.1:8700
 //	# ResourceId: http://127.0.0.1:8700/scalableTargetDimensions/workers
@@ -28,6 +29,16 @@ type dimension struct {
 	ActualCapacity  float64 `json:"actualCapacity"`
 	DesiredCapacity float64 `json:"desiredCapacity"`
 	ScalingStatus   string  `json:"scalingStatus"`
+
+	readyAt time.Time // when the change in progress is fulfilled
+}
+
+// settle fulfils a change whose time has come.
+func (d *dimension) settle(now time.Time, log *slog.Logger) {
+	if d.ScalingStatus == "InProgress" && !now.Before(d.readyAt) {
+		d.ActualCapacity, d.ScalingStatus = d.DesiredCapacity, "Successful"
+		log.Info("scaled", "dimension", d.ID, "capacity", d.ActualCapacity)
+	}
 }
 
 type backend struct {
@@ -57,6 +68,8 @@ func (b *backend) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	d := b.get(id)
+	now := b.clk.Now()
+	d.settle(now, b.log)
 	switch r.Method {
 	case http.MethodGet:
 	case http.MethodPatch:
@@ -67,19 +80,9 @@ func (b *backend) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, http.StatusBadRequest, map[string]string{"message": `body must be {"desiredCapacity": <non-negative number>}`})
 			return
 		}
-		d.DesiredCapacity, d.ScalingStatus = *in.DesiredCapacity, "InProgress"
+		d.DesiredCapacity, d.ScalingStatus, d.readyAt = *in.DesiredCapacity, "InProgress", now.Add(b.delay)
 		b.log.Info("scaling", "dimension", id, "from", d.ActualCapacity, "to", d.DesiredCapacity)
-		want := d.DesiredCapacity
-		done := b.clk.After(b.delay)
-		go func() {
-			<-done
-			b.mu.Lock()
-			defer b.mu.Unlock()
-			if d.DesiredCapacity == want && d.ScalingStatus == "InProgress" {
-				d.ActualCapacity, d.ScalingStatus = want, "Successful"
-				b.log.Info("scaled", "dimension", id, "capacity", want)
-			}
-		}()
+		d.settle(now, b.log) // a zero delay fulfils at once
 	default:
 		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"message": "use GET or PATCH"})
 		return
