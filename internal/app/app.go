@@ -128,7 +128,8 @@ func New(ctx context.Context, cfg config.Config, o Options) (a *App, err error) 
 	if err != nil {
 		return nil, fmt.Errorf("opening %s store: %w", cfg.Store, err)
 	}
-	a.tsdb, err = tsdb.Open(tsdb.Options{Clock: o.Clock, Logger: o.Logger, Path: filepath.Join(cfg.DataDir, "metrics.snapshot")})
+	a.tsdb, err = tsdb.Open(tsdb.Options{Clock: o.Clock, Logger: o.Logger, Path: filepath.Join(cfg.DataDir, "metrics.snapshot"),
+		Retention: cfg.MetricRetention.D()})
 	if err != nil {
 		return nil, fmt.Errorf("opening metric store: %w", err)
 	}

@@ -41,6 +41,9 @@ type Config struct {
 	Kubeconfig string `json:"kubeconfig"`
 	// EvalInterval is how often the control loop evaluates every target.
 	EvalInterval Duration `json:"evalInterval"`
+	// MetricRetention is how long the built-in metric store keeps one-minute data (alarms
+	// need minutes; predictive-scaling forecasts use up to 14 days).
+	MetricRetention Duration `json:"metricRetention"`
 	// AlarmPeriod, when set, replaces the 60-second period of managed target-tracking
 	// alarms (an extension for demos and tests; AWS behaviour when zero).
 	AlarmPeriod Duration `json:"alarmPeriod"`
@@ -103,13 +106,14 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 // Default returns the defaults.
 func Default() Config {
 	return Config{
-		Addr:         "127.0.0.1:8600",
-		DataDir:      ".scaled",
-		Region:       "us-east-1",
-		Store:        "sqlite",
-		EvalInterval: Duration(10 * time.Second),
-		MaxBodyBytes: 1 << 20,
-		LogLevel:     "info",
+		Addr:            "127.0.0.1:8600",
+		DataDir:         ".scaled",
+		Region:          "us-east-1",
+		Store:           "sqlite",
+		EvalInterval:    Duration(10 * time.Second),
+		MetricRetention: Duration(24 * time.Hour),
+		MaxBodyBytes:    1 << 20,
+		LogLevel:        "info",
 		Runtime: RuntimeConfig{
 			Enabled:     true,
 			HoldTimeout: Duration(60 * time.Second),
@@ -130,6 +134,7 @@ var Env = []struct{ Name, Flag string }{
 	{"SCALED_POSTGRES_SCHEMA", "postgres-schema"},
 	{"SCALED_KUBECONFIG", "kubeconfig"},
 	{"SCALED_EVAL_INTERVAL", "eval-interval"},
+	{"SCALED_METRIC_RETENTION", "metric-retention"},
 	{"SCALED_ALARM_PERIOD", "alarm-period"},
 	{"SCALED_HIGH_RES_ALARM_PERIOD", "high-res-alarm-period"},
 	{"SCALED_RUNTIME", "runtime"},
@@ -154,6 +159,7 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.PostgresSchema, "postgres-schema", c.PostgresSchema, "PostgreSQL schema for scaled's tables, created if missing (env SCALED_POSTGRES_SCHEMA)")
 	fs.StringVar(&c.Kubeconfig, "kubeconfig", c.Kubeconfig, "kubeconfig for Kubernetes targets (ResourceId kubernetes:///<namespace>/<resource>/<name>); default in-cluster, then $KUBECONFIG or ~/.kube/config (env SCALED_KUBECONFIG)")
 	fs.Var(durationFlag{&c.EvalInterval}, "eval-interval", "how often the control loop evaluates targets (env SCALED_EVAL_INTERVAL)")
+	fs.Var(durationFlag{&c.MetricRetention}, "metric-retention", "how long the built-in metric store keeps one-minute data; predictive forecasts use up to 14 days (env SCALED_METRIC_RETENTION)")
 	fs.Var(durationFlag{&c.AlarmPeriod}, "alarm-period", "extension: period of managed target-tracking alarms instead of AWS's 60s (env SCALED_ALARM_PERIOD)")
 	fs.Var(durationFlag{&c.HighResolutionAlarmPeriod}, "high-res-alarm-period", "extension: period of high-resolution managed alarms instead of AWS's 10s (env SCALED_HIGH_RES_ALARM_PERIOD)")
 	fs.BoolVar(&c.Runtime.Enabled, "runtime", c.Runtime.Enabled, "run inference-component copies locally (env SCALED_RUNTIME)")
@@ -250,6 +256,9 @@ func (c *Config) Validate() error {
 	}
 	if c.EvalInterval.D() < 100*time.Millisecond {
 		errs = append(errs, fmt.Errorf("eval-interval %s: must be at least 100ms", c.EvalInterval.D()))
+	}
+	if c.MetricRetention.D() < time.Hour {
+		errs = append(errs, fmt.Errorf("metric-retention %s: must be at least 1h", c.MetricRetention.D()))
 	}
 	if c.AlarmPeriod.D() < 0 || (c.AlarmPeriod.D() > 0 && c.AlarmPeriod.D() < time.Second) {
 		errs = append(errs, fmt.Errorf("alarm-period %s: must be at least 1s", c.AlarmPeriod.D()))
