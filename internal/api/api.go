@@ -13,6 +13,7 @@ import (
 	"github.com/scaled-dev/scaled/internal/auth"
 	"github.com/scaled-dev/scaled/internal/awsjson"
 	"github.com/scaled-dev/scaled/internal/clock"
+	"github.com/scaled-dev/scaled/internal/metrics"
 	"github.com/scaled-dev/scaled/internal/model"
 	"github.com/scaled-dev/scaled/internal/resource"
 	"github.com/scaled-dev/scaled/internal/store"
@@ -72,6 +73,9 @@ type Options struct {
 	// AlarmTiming shapes the managed alarms of target-tracking policies.
 	AlarmTiming model.AlarmTiming
 	Limits      Limits
+	// Metrics, when set, is the metric history GetPredictiveScalingForecast forecasts from;
+	// without it forecasts are empty.
+	Metrics metrics.Source
 }
 
 type service struct {
@@ -84,6 +88,7 @@ type service struct {
 	tokens    tokens
 	timing    model.AlarmTiming
 	limits    Limits
+	metrics   metrics.Source
 }
 
 // New returns the Application Auto Scaling service, ready to be served over HTTP.
@@ -98,6 +103,7 @@ func New(o Options) *awsjson.Service {
 		tokens:    tokens{key: o.TokenKey},
 		timing:    o.AlarmTiming,
 		limits:    o.Limits.withDefaults(),
+		metrics:   o.Metrics,
 	}
 	if s.region == "" {
 		s.region = "us-east-1"

@@ -223,6 +223,7 @@ func New(ctx context.Context, cfg config.Config, o Options) (a *App, err error) 
 		Logger:      o.Logger,
 		TokenKey:    tokenKey(a.Credential, cfg),
 		AlarmTiming: timing,
+		Metrics:     source,
 	})
 	rt.cloudwatch = cloudwatch.New(cloudwatch.Options{
 		Source: source,
