@@ -3,6 +3,7 @@
 package clock
 
 import (
+	"context"
 	"sort"
 	"sync"
 	"time"
@@ -138,4 +139,19 @@ func (t *fakeTicker) Stop() {
 		}
 	}
 	t.f.waiters = kept
+}
+
+// Every calls f on each tick of a ticker with period d until ctx ends; it is the thin Run
+// around a synchronous Tick that every loop of scaled uses.
+func Every(ctx context.Context, c Clock, d time.Duration, f func(context.Context)) {
+	t := c.NewTicker(d)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C():
+			f(ctx)
+		}
+	}
 }

@@ -314,17 +314,8 @@ func (e *Evaluator) Run(ctx context.Context) error {
 }
 
 func (e *Evaluator) loop(ctx context.Context) {
-	tk := e.clock.NewTicker(e.interval)
-	defer tk.Stop()
 	e.tickLogged(ctx)
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tk.C():
-			e.tickLogged(ctx)
-		}
-	}
+	clock.Every(ctx, e.clock, e.interval, e.tickLogged)
 }
 
 func (e *Evaluator) tickLogged(ctx context.Context) {

@@ -5,24 +5,19 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/scaled-dev/scaled/internal/clock"
 	"github.com/scaled-dev/scaled/internal/metrics"
 	"github.com/scaled-dev/scaled/internal/serving/icmetrics"
 )
 
-// Run writes the components' metrics to the sink every 10 seconds until ctx ends.
+// Run writes the components' metrics to the sink every MetricResolution until ctx ends.
 func (r *Runtime) Run(ctx context.Context) error {
-	t := r.clk.NewTicker(r.opts.MetricResolution)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C():
-			if err := r.Tick(ctx); err != nil {
-				r.log.Warn("publishing inference component metrics", "err", err)
-			}
+	clock.Every(ctx, r.clk, r.opts.MetricResolution, func(ctx context.Context) {
+		if err := r.Tick(ctx); err != nil {
+			r.log.Warn("publishing inference component metrics", "err", err)
 		}
-	}
+	})
+	return nil
 }
 
 // Tick writes the metrics of every complete 10-second bucket to the sink.

@@ -515,18 +515,12 @@ func (db *DB) Tick(ctx context.Context) error {
 
 // Run calls Tick every Options.SnapshotInterval until ctx ends. Tick errors are logged.
 func (db *DB) Run(ctx context.Context) error {
-	t := db.clk.NewTicker(db.opts.SnapshotInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C():
-			if err := db.Tick(ctx); err != nil {
-				db.log.Error("tsdb maintenance failed", "err", err)
-			}
+	clock.Every(ctx, db.clk, db.opts.SnapshotInterval, func(ctx context.Context) {
+		if err := db.Tick(ctx); err != nil {
+			db.log.Error("tsdb maintenance failed", "err", err)
 		}
-	}
+	})
+	return nil
 }
 
 // Close writes the final snapshot when Options.Path is set.
