@@ -185,17 +185,19 @@ func New(ctx context.Context, cfg config.Config, o Options) (a *App, err error) 
 			memMB = hostMemoryMB("/proc/meminfo") // 0 (no memory limit) where unknown
 		}
 		a.runtime = serving.New(serving.Options{
-			Clock:            o.Clock,
-			Logger:           o.Logger,
-			Sink:             a.tsdb,
-			Commands:         serving.CommandTable{ModelServer: ms, Images: cfg.Runtime.Images}.Command,
-			HostCPUs:         cfg.Runtime.HostCPUs,
-			HostMemoryMB:     int(memMB),
-			HoldWhenZero:     cfg.Runtime.HoldWhenZero,
-			HoldQueue:        cfg.Runtime.HoldQueue,
-			HoldTimeout:      cfg.Runtime.HoldTimeout.D(),
-			DataDir:          cfg.DataDir,
-			MetricResolution: cfg.Runtime.MetricResolution.D(),
+			Clock:               o.Clock,
+			Logger:              o.Logger,
+			Sink:                a.tsdb,
+			Commands:            serving.CommandTable{ModelServer: ms, Images: cfg.Runtime.Images}.Command,
+			HostCPUs:            cfg.Runtime.HostCPUs,
+			HostMemoryMB:        int(memMB),
+			HoldWhenZero:        cfg.Runtime.HoldWhenZero,
+			HoldQueue:           cfg.Runtime.HoldQueue,
+			HoldTimeout:         cfg.Runtime.HoldTimeout.D(),
+			DataDir:             cfg.DataDir,
+			MetricResolution:    cfg.Runtime.MetricResolution.D(),
+			HealthCheckInterval: cfg.Runtime.HealthCheckInterval.D(),
+			HealthCheckFailures: cfg.Runtime.HealthCheckFailures,
 		})
 		smAPI, err := sagemaker.NewAPI(sagemaker.Options{Runtime: a.runtime, Region: cfg.Region, Clock: o.Clock, Logger: o.Logger, DataDir: cfg.DataDir})
 		if err != nil {

@@ -78,6 +78,11 @@ type RuntimeConfig struct {
 	MetricResolution Duration `json:"metricResolution"`
 	HoldTimeout      Duration `json:"holdTimeout"`
 	HoldQueue        int      `json:"holdQueue"`
+	// HealthCheckInterval and HealthCheckFailures: a copy in service is checked with
+	// GET /ping every interval and replaced after that many consecutive failures
+	// (defaults 10s and 3).
+	HealthCheckInterval Duration `json:"healthCheckInterval"`
+	HealthCheckFailures int      `json:"healthCheckFailures"`
 }
 
 // Duration is a time.Duration that reads and writes as a Go duration string in JSON.
@@ -115,9 +120,11 @@ func Default() Config {
 		MaxBodyBytes:    1 << 20,
 		LogLevel:        "info",
 		Runtime: RuntimeConfig{
-			Enabled:     true,
-			HoldTimeout: Duration(60 * time.Second),
-			HoldQueue:   1000,
+			Enabled:             true,
+			HoldTimeout:         Duration(60 * time.Second),
+			HoldQueue:           1000,
+			HealthCheckInterval: Duration(10 * time.Second),
+			HealthCheckFailures: 3,
 		},
 	}
 }
@@ -281,6 +288,9 @@ func (c *Config) Validate() error {
 		if image == "" || len(argv) == 0 || argv[0] == "" {
 			errs = append(errs, fmt.Errorf("runtime.images[%q]: want a non-empty image name and command line", image))
 		}
+	}
+	if c.Runtime.HealthCheckInterval.D() < 0 || c.Runtime.HealthCheckFailures < 0 {
+		errs = append(errs, errors.New("runtime healthCheckInterval and healthCheckFailures must not be negative"))
 	}
 	if c.Runtime.HostCPUs < 0 || c.Runtime.HostMemoryMB < 0 || c.Runtime.HoldQueue < 0 {
 		errs = append(errs, errors.New("runtime host-cpus, host-memory-mb and hold queue must not be negative"))

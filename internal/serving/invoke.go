@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -62,16 +64,69 @@ func (e *InvokeError) NoCapacity() bool {
 
 // Invoke routes one request to the in-service copy of the component with the fewest
 // requests in flight and returns the model's answer. Errors are *InvokeError.
+//
+// A copy that cannot be connected to (its process died or stopped listening before the
+// runtime noticed) never received the request, so the request goes to another copy in
+// service; at most every copy is tried once. Requests that reached a copy are never sent
+// twice.
 func (r *Runtime) Invoke(ctx context.Context, account, name string, req InvokeRequest) (*InvokeResponse, error) {
 	start := r.clk.Now()
 	c, cp, err := r.acquire(ctx, account, name, start)
 	if err != nil {
 		return nil, err
 	}
+	var tried []*copyProc
+	for {
+		resp, body, mstart, err := r.call(ctx, cp, req)
+		mend := r.clk.Now()
+		if err != nil && notDelivered(err) && ctx.Err() == nil {
+			tried = append(tried, cp)
+			if next := r.reroute(c, cp, tried); next != nil {
+				r.log.Warn("inference component copy unreachable; request sent to another copy",
+					"component", name, "copy", cp.id, "next", next.id, "err", err)
+				cp = next
+				continue
+			}
+		}
+		if err != nil {
+			r.releaseTimed(c, cp, start, mend.Sub(mstart), http.StatusServiceUnavailable)
+			if ctx.Err() != nil {
+				return nil, &InvokeError{Type: ErrServiceUnavail, Status: http.StatusServiceUnavailable, Message: "the request was cancelled: " + ctx.Err().Error()}
+			}
+			return nil, &InvokeError{Type: ErrServiceUnavail, Status: http.StatusServiceUnavailable,
+				Message: fmt.Sprintf("copy %d of inference component %s did not answer: %v", cp.id, name, err)}
+		}
+		r.releaseTimed(c, cp, start, mend.Sub(mstart), resp.StatusCode)
+		if resp.StatusCode < 200 || resp.StatusCode > 299 {
+			kind := "server"
+			if resp.StatusCode < 500 {
+				kind = "client"
+			}
+			orig := string(body)
+			if len(orig) > 1024 {
+				orig = orig[:1024]
+			}
+			return nil, &InvokeError{
+				Type: ErrModel, Status: http.StatusFailedDependency,
+				Message:            fmt.Sprintf("Received %s error (%d) from primary with message %q.", kind, resp.StatusCode, orig),
+				OriginalStatusCode: resp.StatusCode, OriginalMessage: orig,
+			}
+		}
+		return &InvokeResponse{
+			ContentType:      resp.Header.Get("Content-Type"),
+			CustomAttributes: resp.Header.Get("X-Amzn-SageMaker-Custom-Attributes"),
+			Body:             body,
+			VariantName:      c.spec.VariantName,
+		}, nil
+	}
+}
+
+// call sends the request to one copy and reads the whole answer.
+func (r *Runtime) call(ctx context.Context, cp *copyProc, req InvokeRequest) (*http.Response, []byte, time.Time, error) {
+	mstart := r.clk.Now()
 	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, cp.base+"/invocations", bytes.NewReader(req.Body))
 	if err != nil {
-		r.releaseTimed(c, cp, start, 0, http.StatusInternalServerError)
-		return nil, &InvokeError{Type: ErrInternalFailure, Status: http.StatusInternalServerError, Message: "building the model request: " + err.Error()}
+		return nil, nil, mstart, fmt.Errorf("building the model request: %w", err)
 	}
 	if req.ContentType != "" {
 		hreq.Header.Set("Content-Type", req.ContentType)
@@ -82,44 +137,49 @@ func (r *Runtime) Invoke(ctx context.Context, account, name string, req InvokeRe
 	if req.CustomAttributes != "" {
 		hreq.Header.Set("X-Amzn-SageMaker-Custom-Attributes", req.CustomAttributes)
 	}
-	mstart := r.clk.Now()
 	resp, err := r.client.Do(hreq)
-	var body []byte
-	if err == nil {
-		body, err = io.ReadAll(resp.Body)
-		_ = resp.Body.Close()
-	}
-	mend := r.clk.Now()
 	if err != nil {
-		r.releaseTimed(c, cp, start, mend.Sub(mstart), http.StatusServiceUnavailable)
-		if ctx.Err() != nil {
-			return nil, &InvokeError{Type: ErrServiceUnavail, Status: http.StatusServiceUnavailable, Message: "the request was cancelled: " + ctx.Err().Error()}
-		}
-		return nil, &InvokeError{Type: ErrServiceUnavail, Status: http.StatusServiceUnavailable,
-			Message: fmt.Sprintf("copy %d of inference component %s did not answer: %v", cp.id, name, err)}
+		return nil, nil, mstart, err
 	}
-	r.releaseTimed(c, cp, start, mend.Sub(mstart), resp.StatusCode)
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		kind := "server"
-		if resp.StatusCode < 500 {
-			kind = "client"
-		}
-		orig := string(body)
-		if len(orig) > 1024 {
-			orig = orig[:1024]
-		}
-		return nil, &InvokeError{
-			Type: ErrModel, Status: http.StatusFailedDependency,
-			Message:            fmt.Sprintf("Received %s error (%d) from primary with message %q.", kind, resp.StatusCode, orig),
-			OriginalStatusCode: resp.StatusCode, OriginalMessage: orig,
+	body, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if err != nil {
+		return nil, nil, mstart, err
+	}
+	return resp, body, mstart, nil
+}
+
+// notDelivered reports whether err means the request never reached the copy: the
+// connection could not be made.
+func notDelivered(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}
+
+// reroute moves a request that could not be delivered to failed onto another copy in
+// service that it has not tried yet, keeping it counted once; nil when there is none (the
+// request then stays on failed, to be released by the caller).
+func (r *Runtime) reroute(c *component, failed *copyProc, tried []*copyProc) *copyProc {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var best *copyProc
+	for _, cp := range c.copies {
+		if cp.state == copyReady && !slices.Contains(tried, cp) && (best == nil || cp.inflight < best.inflight) {
+			best = cp
 		}
 	}
-	return &InvokeResponse{
-		ContentType:      resp.Header.Get("Content-Type"),
-		CustomAttributes: resp.Header.Get("X-Amzn-SageMaker-Custom-Attributes"),
-		Body:             body,
-		VariantName:      c.spec.VariantName,
-	}, nil
+	if best == nil {
+		return nil
+	}
+	best.inflight++
+	failed.inflight--
+	if failed.state == copyDraining && failed.inflight == 0 {
+		r.stopCopy(c, failed)
+		r.notify()
+	} else if r.waiters > 0 {
+		r.notify()
+	}
+	return best
 }
 
 // acquire picks a copy (holding the request while none is in service, if configured) and

@@ -5,10 +5,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
+	"os/signal"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -22,12 +26,45 @@ import (
 // for TestCopiesDieWithTheServer.
 const envRuntimeHost = "SCALED_TEST_RUNTIME_HOST"
 
+// envDeafMarker names a file: the first copy to create it answers one GET /ping and then
+// stops accepting connections while its process lives on (a wedged server); the copies
+// after it are ordinary model servers.
+const envDeafMarker = "SCALED_TEST_DEAF_MARKER"
+
 func TestMain(m *testing.M) {
+	if p := os.Getenv(envDeafMarker); p != "" && os.Getenv("SCALED_TEST_RUN_MODEL_SERVER") == "1" {
+		if f, err := os.OpenFile(p, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644); err == nil {
+			_ = f.Close()
+			serveDeaf()
+		}
+	}
 	modelservertest.Serve()
 	if os.Getenv(envRuntimeHost) == "1" {
 		hostRuntime()
 	}
 	os.Exit(m.Run())
+}
+
+// serveDeaf answers the first GET /ping with 200, closing its listener first (and the
+// connection after the answer), then lives on until SIGTERM without accepting anything.
+func serveDeaf() {
+	ln, err := net.Listen("tcp", net.JoinHostPort(os.Getenv("SAGEMAKER_BIND_TO_HOST"), os.Getenv("SAGEMAKER_BIND_TO_PORT")))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	var once sync.Once
+	go func() {
+		_ = http.Serve(ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			once.Do(func() { _ = ln.Close() })
+			w.Header().Set("Connection", "close")
+			w.WriteHeader(http.StatusOK)
+		}))
+	}()
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGTERM, os.Interrupt)
+	<-sig
+	os.Exit(0)
 }
 
 // testCommands runs image scaled:model-server as this test binary in model-server mode.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"maps"
 	"net"
@@ -80,6 +81,12 @@ type Options struct {
 	StopGrace time.Duration
 	// PingInterval is the readiness polling interval; default 100 ms.
 	PingInterval time.Duration
+	// HealthCheckInterval is how often a copy in service is checked with GET /ping; default
+	// 10 s. A check that takes longer than the interval (at most 5 s) fails.
+	HealthCheckInterval time.Duration
+	// HealthCheckFailures is how many consecutive failed checks take a copy out of service
+	// and replace it (counted as a restart); default 3.
+	HealthCheckFailures int
 	// InvokeTimeout bounds one model call; default 60 s (the SageMaker container limit).
 	InvokeTimeout time.Duration
 	// MaxPayloadBytes limits InvokeEndpoint bodies; default 25 MiB.
@@ -175,6 +182,7 @@ type copyProc struct {
 	stop        chan struct{} // closed when the copy is told to stop
 	exited      chan struct{} // closed when the process has exited
 	startFailed bool
+	unhealthy   string // why the copy was taken out of service by its health checks
 }
 
 // proc is the started process.
@@ -256,6 +264,12 @@ func New(opts Options) *Runtime {
 	}
 	if opts.InvokeTimeout <= 0 {
 		opts.InvokeTimeout = 60 * time.Second
+	}
+	if opts.HealthCheckInterval <= 0 {
+		opts.HealthCheckInterval = 10 * time.Second
+	}
+	if opts.HealthCheckFailures <= 0 {
+		opts.HealthCheckFailures = 3
 	}
 	if opts.MaxPayloadBytes <= 0 {
 		opts.MaxPayloadBytes = 25 << 20
@@ -809,13 +823,15 @@ func (r *Runtime) startCopy(c *component, cp *copyProc) error {
 	return nil
 }
 
-// awaitReady polls GET /ping until it answers 200, the copy stops, or timeout passes.
+// awaitReady polls GET /ping until it answers 200, the copy stops, or timeout passes; a
+// copy that became ready is then watched by monitor.
 func (r *Runtime) awaitReady(c *component, cp *copyProc, timeout time.Duration) {
 	deadline := r.clk.After(timeout)
 	for {
-		if r.ping(cp) {
+		if r.ping(cp, 0) == nil {
 			r.mu.Lock()
-			if cp.state == copyStarting {
+			ready := cp.state == copyStarting
+			if ready {
 				cp.state = copyReady
 				c.lastStart = r.clk.Now().Sub(cp.started)
 				c.failures = 0
@@ -827,6 +843,9 @@ func (r *Runtime) awaitReady(c *component, cp *copyProc, timeout time.Duration) 
 				r.reconcile(c)
 			}
 			r.mu.Unlock()
+			if ready {
+				r.monitor(c, cp)
+			}
 			return
 		}
 		select {
@@ -848,17 +867,65 @@ func (r *Runtime) awaitReady(c *component, cp *copyProc, timeout time.Duration) 
 	}
 }
 
-func (r *Runtime) ping(cp *copyProc) bool {
-	req, err := http.NewRequest(http.MethodGet, cp.base+"/ping", nil)
+// monitor checks a copy in service with GET /ping every HealthCheckInterval until it stops.
+// After HealthCheckFailures consecutive failures the copy leaves the rotation and is
+// stopped; exited then counts it as a restart and reconcile starts a replacement. A copy
+// that is draining is no longer checked: it only finishes what it has.
+func (r *Runtime) monitor(c *component, cp *copyProc) {
+	failed := 0
+	timeout := min(r.opts.HealthCheckInterval, 5*time.Second)
+	for {
+		select {
+		case <-cp.stop:
+			return
+		case <-cp.exited:
+			return
+		case <-r.clk.After(r.opts.HealthCheckInterval):
+		}
+		err := r.ping(cp, timeout)
+		if err == nil {
+			failed = 0
+			continue
+		}
+		failed++
+		r.log.Warn("inference component copy failed a health check", "component", c.key.name, "copy", cp.id, "err", err, "consecutive", failed)
+		if failed < r.opts.HealthCheckFailures {
+			continue
+		}
+		r.mu.Lock()
+		if cp.state == copyReady {
+			cp.unhealthy = fmt.Sprintf("copy %d failed %d consecutive health checks (last: %v)", cp.id, failed, err)
+			r.stopCopy(c, cp)
+			r.reconcile(c)
+			r.notify()
+		}
+		r.mu.Unlock()
+		return
+	}
+}
+
+// ping asks the copy's GET /ping once; timeout 0 leaves only the client's own timeout.
+func (r *Runtime) ping(cp *copyProc, timeout time.Duration) error {
+	ctx := context.Background()
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, cp.base+"/ping", nil)
 	if err != nil {
-		return false
+		return err
 	}
 	resp, err := r.client.Do(req)
 	if err != nil {
-		return false
+		return err
 	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	_ = resp.Body.Close()
-	return resp.StatusCode == http.StatusOK
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET /ping answered %d", resp.StatusCode)
+	}
+	return nil
 }
 
 // stopCopy sends SIGTERM to the copy's process group and SIGKILL after the grace period;
@@ -898,6 +965,10 @@ func (r *Runtime) exited(c *component, cp *copyProc, err error) {
 	switch {
 	case cp.startFailed:
 		r.startFailed(c, cp, fmt.Errorf("did not answer GET /ping with 200 within the start-up timeout"))
+	case cp.unhealthy != "" && !r.closed:
+		c.restarts++
+		c.lastError = fmt.Sprintf("%s and was replaced; copies restarted so far: %d", cp.unhealthy, c.restarts)
+		r.log.Warn("inference component copy replaced", "component", c.key.name, "copy", cp.id, "reason", cp.unhealthy, "restarts", c.restarts)
 	case !expected && !r.closed:
 		c.restarts++
 		c.failures++

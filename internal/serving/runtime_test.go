@@ -120,6 +120,59 @@ func TestCrashedCopyIsRestarted(t *testing.T) {
 	}
 }
 
+// TestUnreachableCopyIsRoutedAround: a copy that stopped accepting connections while its
+// process lives on never receives the requests routed to it, so they go to the other copy
+// and every one succeeds.
+func TestUnreachableCopyIsRoutedAround(t *testing.T) {
+	rt := newRuntime(t, func(o *serving.Options) { o.HealthCheckInterval = time.Hour })
+	env := map[string]string{"SCALED_MODEL_SERVICE_TIME_MEAN": "1ms", envDeafMarker: t.TempDir() + "/deaf"}
+	if err := rt.Create(spec("deaf", env), 2); err != nil {
+		t.Fatal(err)
+	}
+	waitCurrent(t, rt, "deaf", 2)
+	for i := range 20 {
+		if _, err := rt.Invoke(ctxT(t), acct, "deaf", serving.InvokeRequest{ContentType: "application/json", Body: []byte(`{}`)}); err != nil {
+			t.Fatalf("request %d: %v", i, err)
+		}
+	}
+	st, err := rt.State(acct, "deaf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Current != 2 || st.Restarts != 0 || st.InFlight != 0 {
+		t.Errorf("state after the requests: current %d, restarts %d, in flight %d; want 2, 0, 0", st.Current, st.Restarts, st.InFlight)
+	}
+}
+
+// TestUnhealthyCopyIsReplaced: a copy in service that stops answering GET /ping is taken
+// out of service after HealthCheckFailures checks and replaced, and the state says why.
+func TestUnhealthyCopyIsReplaced(t *testing.T) {
+	rt := newRuntime(t, func(o *serving.Options) {
+		o.HealthCheckInterval = 20 * time.Millisecond
+		o.HealthCheckFailures = 3
+	})
+	env := map[string]string{"SCALED_MODEL_SERVICE_TIME_MEAN": "1ms", envDeafMarker: t.TempDir() + "/deaf"}
+	if err := rt.Create(spec("wedged", env), 1); err != nil {
+		t.Fatal(err)
+	}
+	first := waitCurrent(t, rt, "wedged", 1).Copies[0].PID
+	st, err := rt.WaitState(ctxT(t), acct, "wedged", func(s serving.ComponentState) bool {
+		return s.Restarts == 1 && s.Current == 1 && len(s.Copies) == 1 && s.Copies[0].PID != first
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(st.Message, "failed 3 consecutive health checks") {
+		t.Errorf("message %q does not say why the copy was replaced", st.Message)
+	}
+	if _, err := rt.Invoke(ctxT(t), acct, "wedged", serving.InvokeRequest{Body: []byte(`{}`)}); err != nil {
+		t.Errorf("invoking the replacement: %v", err)
+	}
+	if err := syscall.Kill(first, 0); !errors.Is(err, syscall.ESRCH) {
+		t.Errorf("the replaced copy's process %d still exists (kill 0: %v)", first, err)
+	}
+}
+
 func TestScaleInUnderLoadLosesNoRequest(t *testing.T) {
 	rt := newRuntime(t, nil)
 	env := map[string]string{"SCALED_MODEL_SERVICE_TIME_MEAN": "150ms", "SCALED_MODEL_CONCURRENCY": "2"}
