@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -25,7 +24,6 @@ var (
 	anomalyOperators    = []string{"LessThanLowerOrGreaterThanUpperThreshold", "LessThanLowerThreshold", "GreaterThanUpperThreshold"}
 	treatMissing        = []string{"breaching", "notBreaching", "ignore", "missing"}
 	alarmStates         = []string{StateOK, StateAlarm, StateInsufficientData}
-	extendedStatistic   = regexp.MustCompile(`^(p|tm|tc|ts|wm|PR|TM|TC|TS|WM)(\d{1,2}(\.\d{0,10})?|100)$|^(p|tm|tc|ts|wm|PR|TM|TC|TS|WM)\(.+\)$|^IQM$`)
 )
 
 const (
@@ -149,12 +147,15 @@ func (h *Handler) putMetricAlarm(ctx context.Context, in *PutMetricAlarmInput) (
 			return nil, errCombination("Statistic and ExtendedStatistic are mutually exclusive.")
 		case in.Statistic != "" && !slices.Contains(validStatistics, in.Statistic):
 			return nil, errInvalidValue("The value %s for parameter Statistic is not valid: use one of %s.", in.Statistic, strings.Join(validStatistics, ", "))
-		case in.ExtendedStatistic != "" && !extendedStatistic.MatchString(in.ExtendedStatistic):
-			return nil, errInvalidValue("The value %s for parameter ExtendedStatistic is not a valid percentile statistic.", in.ExtendedStatistic)
 		case in.Period == nil:
 			return nil, errMissing("Period")
 		case !validAlarmPeriod(*in.Period):
 			return nil, errInvalidValue("The value %d for parameter Period is not valid: use 10, 20, 30 or a multiple of 60.", *in.Period)
+		}
+		if in.ExtendedStatistic != "" {
+			if err := checkPercentile("ExtendedStatistic", in.ExtendedStatistic); err != nil {
+				return nil, err
+			}
 		}
 		if err := checkUnit("Unit", in.Unit); err != nil {
 			return nil, err

@@ -15,6 +15,7 @@ import (
 
 	"github.com/scaled-dev/scaled/internal/metrics"
 	"github.com/scaled-dev/scaled/internal/metrics/mathexpr"
+	"github.com/scaled-dev/scaled/internal/metrics/sketch"
 	"github.com/scaled-dev/scaled/internal/metrics/tsdb"
 	"github.com/scaled-dev/scaled/internal/model"
 )
@@ -28,6 +29,8 @@ const (
 	defaultMaxDatapoints = 100_800
 	listMetricsPageSize  = 500
 	maxValueMagnitude    = 0x1p360
+	// maxExtendedStatistics is the GetMetricStatistics limit on ExtendedStatistics.
+	maxExtendedStatistics = 10
 )
 
 // validUnits is the StandardUnit enum.
@@ -77,6 +80,32 @@ func checkDimensions(field string, dims []Dimension) ([]model.MetricDimension, e
 		out = append(out, model.MetricDimension{Name: d.Name, Value: d.Value})
 	}
 	return out, nil
+}
+
+// checkPercentile validates an extended statistic: a percentile p0 to p100. Other
+// CloudWatch extended statistics (tm, wm, tc, ts, PR, IQM) are refused as unsupported.
+func checkPercentile(field, stat string) error {
+	_, err := metrics.ParsePercentile(stat)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, metrics.ErrUnsupportedExtendedStatistic):
+		return errInvalidValue("The value %s for parameter %s is not supported: scaled computes only percentile extended statistics (p0 to p100, such as p99 or p99.9), not trimmed or winsorized means, trimmed counts or sums, percentile ranks or IQM.", stat, field)
+	}
+	return errInvalidValue("The value %s for parameter %s is not a valid percentile statistic: specify a value between p0.0 and p100.", stat, field)
+}
+
+// checkStat validates a MetricStat.Stat: a standard statistic or a percentile.
+func checkStat(field, stat string) error {
+	if slices.Contains(validStatistics, stat) {
+		return nil
+	}
+	if _, err := metrics.ParsePercentile(stat); errors.Is(err, metrics.ErrUnsupportedExtendedStatistic) {
+		return checkPercentile(field, stat)
+	} else if err != nil {
+		return errInvalidValue("The value %s for parameter %s is not a valid statistic: use one of %s, or a percentile such as p99.", stat, field, strings.Join(validStatistics, ", "))
+	}
+	return nil
 }
 
 func checkValue(field string, v float64) error {
@@ -225,7 +254,10 @@ func datums(acct, ns, field string, md *MetricDatum, now time.Time) ([]metrics.D
 	if len(md.Counts) > 0 && len(md.Counts) != len(md.Values) {
 		return nil, errCombination("The parameters %[1]s.Values and %[1]s.Counts must have the same number of members.", field)
 	}
-	out := make([]metrics.Datum, 0, len(md.Values))
+	// The values become one datum carrying their distribution, so percentiles of the
+	// period are computed from the raw values as CloudWatch does.
+	d := base
+	d.Min, d.Max = math.Inf(1), math.Inf(-1)
 	for i, v := range md.Values {
 		if err := checkValue(fmt.Sprintf("%s.Values.member.%d", field, i+1), v); err != nil {
 			return nil, err
@@ -240,11 +272,21 @@ func datums(acct, ns, field string, md *MetricDatum, now time.Time) ([]metrics.D
 				continue
 			}
 		}
-		d := base
-		d.SampleCount, d.Sum, d.Min, d.Max = c, v*c, v, v
-		out = append(out, d)
+		if d.Dist == nil {
+			d.Dist = sketch.New()
+		}
+		d.Dist.Add(v, c)
+		d.SampleCount += c
+		d.Sum += v * c
+		d.Min, d.Max = min(d.Min, v), max(d.Max, v)
 	}
-	return out, nil
+	if d.SampleCount == 0 {
+		return nil, nil
+	}
+	if err := checkValue(field+".Values", d.Sum); err != nil {
+		return nil, err
+	}
+	return []metrics.Datum{d}, nil
 }
 
 // translateQueryErr maps errors of mathexpr and the source to API errors.
@@ -365,6 +407,9 @@ func toModelQueries(field string, in []MetricDataQuery) ([]model.MetricDataQuery
 				return nil, 0, errMissing(f + ".MetricStat.Period")
 			case !validPeriod(*ms.Period):
 				return nil, 0, errInvalidValue("The value %d for parameter %s.MetricStat.Period is invalid: use 1, 5, 10, 30 or a multiple of 60.", *ms.Period, f)
+			}
+			if err := checkStat(f+".MetricStat.Stat", ms.Stat); err != nil {
+				return nil, 0, err
 			}
 			if err := checkUnit(f+".MetricStat.Unit", ms.Unit); err != nil {
 				return nil, 0, err
@@ -488,16 +533,19 @@ func (h *Handler) getMetricStatistics(ctx context.Context, in *GetMetricStatisti
 		return nil, errInvalidValue("The parameter StartTime must be less than the parameter EndTime.")
 	case len(in.Statistics) == 0 && len(in.ExtendedStatistics) == 0:
 		return nil, errCombination("Must specify either Statistics or ExtendedStatistics.")
-	case len(in.Statistics) > 0 && len(in.ExtendedStatistics) > 0:
-		return nil, errCombination("Statistics and ExtendedStatistics are mutually exclusive.")
 	case len(in.Statistics) > 5:
 		return nil, errInvalidValue("The collection Statistics must not have a size greater than 5.")
-	case len(in.ExtendedStatistics) > 0:
-		return nil, errInvalidValue("ExtendedStatistics (percentiles) are not supported; use Statistics.")
+	case len(in.ExtendedStatistics) > maxExtendedStatistics:
+		return nil, errInvalidValue("The collection ExtendedStatistics must not have a size greater than %d.", maxExtendedStatistics)
 	}
 	for i, s := range in.Statistics {
 		if !slices.Contains(validStatistics, s) {
 			return nil, errInvalidValue("The value %s for parameter Statistics.member.%d is not valid: use one of %s.", s, i+1, strings.Join(validStatistics, ", "))
+		}
+	}
+	for i, s := range in.ExtendedStatistics {
+		if err := checkPercentile(fmt.Sprintf("ExtendedStatistics.member.%d", i+1), s); err != nil {
+			return nil, err
 		}
 	}
 	if err := checkUnit("Unit", in.Unit); err != nil {
@@ -524,7 +572,8 @@ func (h *Handler) getMetricStatistics(ctx context.Context, in *GetMetricStatisti
 	if unit == "" {
 		unit = "None"
 	}
-	for _, st := range in.Statistics {
+	stats := append(slices.Clone(in.Statistics), in.ExtendedStatistics...)
+	for _, st := range stats {
 		samples, err := h.opts.Source.Query(ctx, metrics.Query{Metric: id, Statistic: st, Unit: in.Unit, Start: in.StartTime.Time, End: in.EndTime.Time, Period: period})
 		if errors.Is(err, metrics.ErrNoData) {
 			continue
@@ -550,6 +599,11 @@ func (h *Handler) getMetricStatistics(ctx context.Context, in *GetMetricStatisti
 				dp.Minimum = v
 			case metrics.StatMaximum:
 				dp.Maximum = v
+			default:
+				if dp.ExtendedStatistics == nil {
+					dp.ExtendedStatistics = map[string]float64{}
+				}
+				dp.ExtendedStatistics[st] = s.Value
 			}
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -210,6 +211,15 @@ func writeElem(b *bytes.Buffer, name string, v reflect.Value) {
 		b.WriteString(v.Interface().(Timestamp).xml())
 	case v.Kind() == reflect.Struct:
 		encodeXML(b, v)
+	case v.Kind() == reflect.Map:
+		keys := v.MapKeys()
+		sort.Slice(keys, func(i, j int) bool { return keys[i].String() < keys[j].String() })
+		for _, k := range keys {
+			b.WriteString("<entry>")
+			writeElem(b, "key", k)
+			writeElem(b, "value", v.MapIndex(k))
+			b.WriteString("</entry>")
+		}
 	case v.Kind() == reflect.Slice:
 		for i := 0; i < v.Len(); i++ {
 			writeElem(b, "member", v.Index(i))

@@ -227,7 +227,9 @@ type Datapoint struct {
 	Sum         *float64   `json:"Sum,omitempty"`
 	Minimum     *float64   `json:"Minimum,omitempty"`
 	Maximum     *float64   `json:"Maximum,omitempty"`
-	Unit        string     `json:"Unit,omitempty"`
+	// ExtendedStatistics maps each requested percentile to its value.
+	ExtendedStatistics map[string]float64 `json:"ExtendedStatistics,omitempty"`
+	Unit               string             `json:"Unit,omitempty"`
 }
 
 // GetMetricStatisticsOutput is the GetMetricStatistics response.

@@ -7,10 +7,13 @@ package metrics
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/scaled-dev/scaled/internal/metrics/sketch"
 	"github.com/scaled-dev/scaled/internal/model"
 )
 
@@ -87,6 +90,18 @@ type Datum struct {
 	Max         float64
 	// HighResolution marks 1-second storage resolution (StorageResolution 1).
 	HighResolution bool
+	// Dist, when set, is the distribution of the datum's samples, from which percentile
+	// statistics are answered. A datum without Dist has a distribution implicitly when it
+	// is a single value (SampleCount 1 or Min == Max, as CloudWatch treats statistic
+	// sets); otherwise percentiles are unavailable for the periods it falls in. Sinks do
+	// not modify or keep Dist.
+	Dist *sketch.Sketch
+}
+
+// HasDistribution reports whether percentiles can be computed from d: it carries Dist,
+// or it is a single value (SampleCount 1, or Min == Max).
+func (d *Datum) HasDistribution() bool {
+	return d.Dist != nil || d.SampleCount == 1 || d.Min == d.Max
 }
 
 // Value returns a Datum for a single observed value.
@@ -97,4 +112,63 @@ func Value(m MetricID, t time.Time, v float64) Datum {
 // Sink accepts observations.
 type Sink interface {
 	Put(ctx context.Context, data []Datum) error
+}
+
+// ErrUnsupportedExtendedStatistic is returned by ParsePercentile for CloudWatch extended
+// statistics other than percentiles (trimmed mean tm, winsorized mean wm, trimmed count tc,
+// trimmed sum ts, percentile rank PR, IQM), which scaled does not compute.
+var ErrUnsupportedExtendedStatistic = errors.New("metrics: unsupported extended statistic")
+
+// ErrInvalidStatistic is returned by ParsePercentile for a string that is no statistic.
+var ErrInvalidStatistic = errors.New("metrics: invalid statistic")
+
+// ParsePercentile recognises a CloudWatch percentile statistic, "p" followed by a number
+// from 0 to 100 with at most ten decimals ("p99", "p99.9", "p95.45", "p0.5", "p100"), and returns
+// the quantile it names (0.99, 0.999, 0.005, 1). For other extended statistics it returns
+// ErrUnsupportedExtendedStatistic, for anything else ErrInvalidStatistic.
+func ParsePercentile(stat string) (float64, error) {
+	num, ok := strings.CutPrefix(stat, "p")
+	if !ok {
+		for _, p := range []string{"tm", "wm", "tc", "ts", "TM", "WM", "TC", "TS", "PR", "IQM"} {
+			if strings.HasPrefix(stat, p) {
+				return 0, fmt.Errorf("%w %q: only percentiles (p0 to p100) are supported", ErrUnsupportedExtendedStatistic, stat)
+			}
+		}
+		return 0, fmt.Errorf("%w %q: a percentile is p followed by a number from 0 to 100", ErrInvalidStatistic, stat)
+	}
+	ip, frac, dot := strings.Cut(num, ".")
+	valid := (len(ip) >= 1 && len(ip) <= 2 || ip == "100") && allDigits(ip) && len(frac) <= 10 && allDigits(frac) && (!dot || len(frac) > 0)
+	if !valid {
+		return 0, fmt.Errorf("%w %q: a percentile is p followed by a number from 0 to 100 with at most ten decimals", ErrInvalidStatistic, stat)
+	}
+	if ip == "100" {
+		if strings.Trim(frac, "0") != "" {
+			return 0, fmt.Errorf("%w %q: the percentile must be between p0 and p100", ErrInvalidStatistic, stat)
+		}
+		return 1, nil
+	}
+	// Shift the decimal point textually so that p99.9 is exactly the float64 nearest 0.999.
+	if len(ip) == 1 {
+		ip = "0" + ip
+	}
+	q, err := strconv.ParseFloat("0."+ip+frac, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%w %q: %w", ErrInvalidStatistic, stat, err)
+	}
+	return q, nil
+}
+
+// IsPercentile reports whether stat is a valid percentile statistic.
+func IsPercentile(stat string) bool {
+	_, err := ParsePercentile(stat)
+	return err == nil
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -3,11 +3,14 @@ package tsdb
 import (
 	"context"
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"testing"
 	"time"
 
 	"github.com/scaled-dev/scaled/internal/clock"
 	"github.com/scaled-dev/scaled/internal/metrics"
+	"github.com/scaled-dev/scaled/internal/metrics/sketch"
 )
 
 // benchIDs returns n series IDs shaped like the per-inference-component metrics.
@@ -87,6 +90,77 @@ func BenchmarkQueryDay(b *testing.B) {
 	q := metrics.Query{Metric: m, Statistic: "Average", Start: at(0), End: at(86400), Period: 5 * time.Minute}
 	b.ReportAllocs()
 	b.ResetTimer()
+	for b.Loop() {
+		if _, err := db.Query(ctx, q); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// latencyDay fills a series with a day of 10-second datums, each carrying the
+// distribution of 20 request latencies in microseconds (2 ms plus a tail), as the
+// serving runtime publishes ModelLatency.
+func latencyDay(b *testing.B) (*DB, metrics.MetricID) {
+	clk := clock.NewFake(at(86400))
+	db := New(Options{Clock: clk})
+	m := mid("ModelLatency", "InferenceComponentName", "ic")
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(5, 6))
+	for s := 0; s < 86400; s += 10 {
+		d := sketch.New()
+		var sum, lo, hi float64 = 0, math.Inf(1), math.Inf(-1)
+		for range 20 {
+			v := math.Round(2000 + 800*rng.ExpFloat64())
+			d.Add(v, 1)
+			sum, lo, hi = sum+v, min(lo, v), max(hi, v)
+		}
+		if err := db.Put(ctx, []metrics.Datum{{Metric: m, Time: at(s), SampleCount: 20, Sum: sum, Min: lo, Max: hi, Dist: d}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return db, m
+}
+
+// BenchmarkPutDistribution stores one datum carrying a 20-value distribution into a
+// series holding a day of them.
+func BenchmarkPutDistribution(b *testing.B) {
+	db, m := latencyDay(b)
+	d := sketch.New()
+	for i := range 20 {
+		d.Add(float64(2000+100*i), 1)
+	}
+	datum := []metrics.Datum{{Metric: m, Time: at(86390), SampleCount: 20, Sum: 59000, Min: 2000, Max: 3900, Dist: d}}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := db.Put(ctx, datum); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkQueryP99 asks for 3 minutes of p99 at 60 s (a target-tracking alarm on a
+// latency percentile) from a day of latency distributions.
+func BenchmarkQueryP99(b *testing.B) {
+	db, m := latencyDay(b)
+	q := metrics.Query{Metric: m, Statistic: "p99", Start: at(86400 - 180), End: at(86400), Period: time.Minute}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := db.Query(ctx, q); err != nil {
+			b.Fatal(err)
+		}
+	}
+	st := db.Stats()
+	b.ReportMetric(float64(st.Buckets*56+st.Sketches*72+st.SketchBins*8)/float64(st.Buckets), "bytes/bucket")
+}
+
+// BenchmarkQueryP99Day aggregates a day of latency distributions into 288 five-minute p99s.
+func BenchmarkQueryP99Day(b *testing.B) {
+	db, m := latencyDay(b)
+	q := metrics.Query{Metric: m, Statistic: "p99", Start: at(0), End: at(86400), Period: 5 * time.Minute}
+	ctx := context.Background()
+	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := db.Query(ctx, q); err != nil {
 			b.Fatal(err)

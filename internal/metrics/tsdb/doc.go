@@ -6,7 +6,8 @@
 // Every series (account, namespace, metric name, dimensions) keeps two tiers of
 // fixed-width buckets. A bucket holds SampleCount, Sum, Minimum and Maximum of the
 // data that fell into it, so Average, Sum, Minimum, Maximum and SampleCount are exact
-// at every period that is a multiple of the bucket width. Percentiles are not kept.
+// at every period that is a multiple of the bucket width, and, where the data allow it,
+// the distribution of the values for percentiles (see below).
 //
 //   - the standard tier: Options.Resolution wide buckets (default 60 s) kept for
 //     Options.Retention (default 24 h). Every datum lands here.
@@ -15,10 +16,28 @@
 //     HighResolution (CloudWatch StorageResolution 1) lands here as well.
 //
 // Buckets are stored sparsely (a sorted slice per tier), so a series costs memory only
-// for the buckets that received data: 40 bytes per bucket, at most 1440 buckets a day in
-// the standard tier and 10 800 in the high-resolution tier. Options.MaxSeries bounds the
-// number of series; a Put that would create more fails with ErrTooManySeries (the other
-// data of the same Put are stored).
+// for the buckets that received data: 56 bytes per bucket without a sketch, at most 1440
+// buckets a day in the standard tier and 10 800 in the high-resolution tier.
+// Options.MaxSeries bounds the number of series; a Put that would create more fails with
+// ErrTooManySeries (the other data of the same Put are stored).
+//
+// # Percentiles
+//
+// Percentile statistics ("p99", "p99.9", p0 to p100; see metrics.ParsePercentile) follow
+// CloudWatch: they are computed from the values themselves, so only data that carry their
+// distribution count. A datum does when it has a metrics.Datum.Dist sketch, or when it is
+// a single value (SampleCount 1, or Minimum equal to Maximum). A statistic set of several
+// different values has no distribution; a period containing one, or containing a negative
+// value, has no percentile datapoint (other statistics are unaffected).
+//
+// A bucket keeps a sketch (package sketch: 1 % relative error, at most sketch.MaxBins
+// bins) only once it has received two different values with distributions; a bucket
+// whose values are all equal — the common case of one datum per bucket — needs none.
+// A sketch costs 72 bytes plus 8 bytes per bin between its smallest and largest value:
+// about 120 bins (1 KB) for request latencies spread over a factor of 10, 230 bins (2 KB)
+// over a factor of 100, and never more than 16.5 KB. Stats reports the sketches and bins
+// held. A percentile query merges the sketches of the buckets of each period into one
+// scratch sketch, so its cost is one sketch per query whatever the period.
 //
 // # Queries
 //
@@ -32,7 +51,8 @@
 //
 // # Persistence
 //
-// Snapshot and Restore write and read the whole store in a compact binary format. When
+// Snapshot and Restore write and read the whole store in a compact binary format
+// (version 2, with the sketches; files of version 1 are still read). When
 // Options.Path is set, Open restores from the file and Tick (run by Run every
 // Options.SnapshotInterval) and Close rewrite it atomically (temporary file + rename).
 package tsdb

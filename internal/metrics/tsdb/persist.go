@@ -9,29 +9,39 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/scaled-dev/scaled/internal/metrics"
+	"github.com/scaled-dev/scaled/internal/metrics/sketch"
 	"github.com/scaled-dev/scaled/internal/model"
 )
 
-// Snapshot format (version 1), all integers unsigned varints unless noted:
+// Snapshot format (version 2), all integers unsigned varints unless noted:
 //
 //	magic "scaled-tsdb\x00" | version | std resolution s | hi resolution s
 //	then per series: 1 | account | namespace | name | ndims | (name value)* | unit |
 //	  last (signed varint) | nstd | bucket* | nhi | bucket*
 //	end: 0
 //
-// strings are a length then the bytes; a bucket is its start (signed varint) and four
-// little-endian float64 (count, sum, min, max).
+// strings are a length then the bytes; a bucket is its start (signed varint), four
+// little-endian float64 (count, sum, min, max) and its distribution state (one byte:
+// 0 none, 1 every value equal, 2 sketch), followed for state 2 by the length of the
+// sketch encoding and the encoding (sketch.AppendBinary).
+//
+// Version 1 (written before percentiles were kept) has no state byte; Restore reads it,
+// taking buckets whose minimum equals their maximum as state 1 and the others as 0.
 const (
-	snapMagic   = "scaled-tsdb\x00"
-	snapVersion = 1
-	maxSnapStr  = 1 << 16
+	snapMagic     = "scaled-tsdb\x00"
+	snapVersion   = 2
+	snapVersionV1 = 1
+	maxSnapStr    = 1 << 16
+	maxSnapSketch = 1 << 20
 )
 
 type snapWriter struct {
 	w   *bufio.Writer
 	buf [binary.MaxVarintLen64]byte
+	enc []byte // scratch for sketch encodings
 }
 
 func (s *snapWriter) uvarint(v uint64) {
@@ -62,6 +72,12 @@ func (s *snapWriter) buckets(b []bucket) {
 		s.f64(b[i].sum)
 		s.f64(b[i].minv)
 		s.f64(b[i].maxv)
+		_ = s.w.WriteByte(byte(b[i].pct))
+		if b[i].pct == pctSketch {
+			s.enc, _ = b[i].dist.AppendBinary(s.enc[:0])
+			s.uvarint(uint64(len(s.enc)))
+			_, _ = s.w.Write(s.enc)
+		}
 	}
 }
 
@@ -107,9 +123,11 @@ func (db *DB) Snapshot(w io.Writer) error {
 }
 
 type snapReader struct {
-	r   *bufio.Reader
-	err error
-	buf [8]byte
+	r       *bufio.Reader
+	err     error
+	buf     [8]byte
+	version uint64
+	enc     []byte // scratch for sketch encodings
 }
 
 func (s *snapReader) fail(err error) {
@@ -183,12 +201,61 @@ func (s *snapReader) buckets() []bucket {
 	out := make([]bucket, 0, min(n, 4096))
 	for range n {
 		b := bucket{t: s.varint(), n: s.f64(), sum: s.f64(), minv: s.f64(), maxv: s.f64()}
+		if s.version == snapVersionV1 {
+			if b.minv == b.maxv {
+				b.pct = pctPoint
+			}
+		} else {
+			b.pct, b.dist = s.dist()
+		}
 		if s.err != nil {
 			return nil
 		}
 		out = append(out, b)
 	}
 	return out
+}
+
+// dist reads a bucket's distribution state and sketch.
+func (s *snapReader) dist() (pctState, *sketch.Sketch) {
+	if s.err != nil {
+		return pctNone, nil
+	}
+	st, err := s.r.ReadByte()
+	if err != nil {
+		s.fail(err)
+		return pctNone, nil
+	}
+	switch pctState(st) {
+	case pctNone, pctPoint:
+		return pctState(st), nil
+	case pctSketch:
+	default:
+		s.fail(fmt.Errorf("unknown distribution state %d", st))
+		return pctNone, nil
+	}
+	n := s.uvarint()
+	if s.err != nil {
+		return pctNone, nil
+	}
+	if n > maxSnapSketch {
+		s.fail(fmt.Errorf("sketch of %d bytes exceeds the limit", n))
+		return pctNone, nil
+	}
+	s.enc = slices.Grow(s.enc[:0], int(n))[:n]
+	if _, err := io.ReadFull(s.r, s.enc); err != nil {
+		s.fail(err)
+		return pctNone, nil
+	}
+	d, used, err := sketch.Decode(s.enc)
+	if err == nil && used != len(s.enc) {
+		err = fmt.Errorf("%d bytes after the sketch", len(s.enc)-used)
+	}
+	if err != nil {
+		s.fail(err)
+		return pctNone, nil
+	}
+	return pctSketch, d
 }
 
 // Restore reads a snapshot written by Snapshot and merges it into the store. Buckets are
@@ -199,8 +266,9 @@ func (db *DB) Restore(r io.Reader) error {
 	if _, err := io.ReadFull(sr.r, magic); err != nil || string(magic) != snapMagic {
 		return errors.New("tsdb: restoring snapshot: not a tsdb snapshot")
 	}
-	if v := sr.uvarint(); sr.err == nil && v != snapVersion {
-		return fmt.Errorf("tsdb: restoring snapshot: unsupported version %d", v)
+	sr.version = sr.uvarint()
+	if sr.err == nil && sr.version != snapVersion && sr.version != snapVersionV1 {
+		return fmt.Errorf("tsdb: restoring snapshot: unsupported version %d", sr.version)
 	}
 	sr.uvarint() // resolutions are informational: buckets are re-added below
 	sr.uvarint()
@@ -247,14 +315,16 @@ func (db *DB) restoreSeries(id metrics.MetricID, unit string, last int64, std, h
 	if unit != "" {
 		s.unit = unit
 	}
-	for _, b := range std {
-		if b.t+db.stdRes > stdCut {
-			s.std.add(db.stdRes, b.t, b.n, b.sum, b.minv, b.maxv)
+	for i := range std {
+		if std[i].t+db.stdRes > stdCut {
+			o := std[i].obs()
+			s.std.add(db.stdRes, std[i].t, &o)
 		}
 	}
-	for _, b := range hi {
-		if b.t+db.hiRes > hiCut {
-			s.hi.add(db.hiRes, b.t, b.n, b.sum, b.minv, b.maxv)
+	for i := range hi {
+		if hi[i].t+db.hiRes > hiCut {
+			o := hi[i].obs()
+			s.hi.add(db.hiRes, hi[i].t, &o)
 		}
 	}
 	if last > s.last {

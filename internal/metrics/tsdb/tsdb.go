@@ -17,6 +17,7 @@ import (
 
 	"github.com/scaled-dev/scaled/internal/clock"
 	"github.com/scaled-dev/scaled/internal/metrics"
+	"github.com/scaled-dev/scaled/internal/metrics/sketch"
 	"github.com/scaled-dev/scaled/internal/model"
 )
 
@@ -34,8 +35,10 @@ const (
 var (
 	// ErrTooManySeries is returned by Put when storing a datum would exceed Options.MaxSeries.
 	ErrTooManySeries = errors.New("tsdb: series limit reached")
-	// ErrUnsupportedStatistic is returned by Query for statistics the store does not keep
-	// (percentiles and other extended statistics).
+	// ErrUnsupportedStatistic is returned by Query for statistics the store does not
+	// compute: extended statistics other than percentiles (trimmed and winsorized means,
+	// trimmed counts and sums, percentile ranks, IQM) and malformed statistic names. It
+	// wraps metrics.ErrUnsupportedExtendedStatistic or metrics.ErrInvalidStatistic.
 	ErrUnsupportedStatistic = errors.New("tsdb: unsupported statistic")
 	// ErrInvalidQuery is returned by Query for a malformed query (period, time range).
 	ErrInvalidQuery = errors.New("tsdb: invalid query")
@@ -87,17 +90,106 @@ type shard struct {
 type bucket struct {
 	t                  int64 // bucket start, Unix seconds
 	n, sum, minv, maxv float64
+	// dist is the distribution of the bucket's data when pct is pctSketch, else nil.
+	dist *sketch.Sketch
+	pct  pctState
 }
 
-func (b *bucket) merge(n, sum, minv, maxv float64) {
-	b.n += n
-	b.sum += sum
-	if minv < b.minv {
-		b.minv = minv
+// pctState says what a bucket knows about the distribution of its data.
+type pctState uint8
+
+const (
+	// pctNone: some data came without a distribution (a statistic set with several
+	// different values); percentiles are unavailable.
+	pctNone pctState = iota
+	// pctPoint: every datum had a distribution and all values equal minv (= maxv), so
+	// the distribution is n times minv and needs no sketch.
+	pctPoint
+	// pctSketch: dist holds the distribution of all the data.
+	pctSketch
+)
+
+// obs is data added to a bucket: a statistic set and what is known of its distribution.
+// dist is read, never retained.
+type obs struct {
+	n, sum, minv, maxv float64
+	pct                pctState
+	dist               *sketch.Sketch
+}
+
+// obsOf describes a datum the CloudWatch way: a datum with a distribution, or a single
+// value (SampleCount 1 or Min == Max), can answer percentiles; other statistic sets cannot.
+func obsOf(d *metrics.Datum) obs {
+	o := obs{n: d.SampleCount, sum: d.Sum, minv: d.Min, maxv: d.Max}
+	switch {
+	case d.Dist != nil && d.Dist.Count() > 0:
+		o.pct, o.dist = pctSketch, d.Dist
+	case d.Min == d.Max:
+		o.pct = pctPoint
+	case d.SampleCount == 1:
+		o.pct, o.dist = pctSketch, sketch.New()
+		o.dist.Add(min(max(d.Sum, d.Min), d.Max), 1)
 	}
-	if maxv > b.maxv {
-		b.maxv = maxv
+	return o
+}
+
+func (b *bucket) obs() obs {
+	return obs{n: b.n, sum: b.sum, minv: b.minv, maxv: b.maxv, pct: b.pct, dist: b.dist}
+}
+
+// newBucket starts a bucket at t holding o; fresh supplies the sketch it may need.
+func newBucket(t int64, o *obs, fresh func() *sketch.Sketch) bucket {
+	b := bucket{t: t, n: o.n, sum: o.sum, minv: o.minv, maxv: o.maxv, pct: o.pct}
+	if o.pct == pctSketch {
+		b.dist = fresh()
+		b.dist.Merge(o.dist)
 	}
+	return b
+}
+
+// merge adds o to b. When b needs a sketch it does not have yet, fresh supplies one.
+func (b *bucket) merge(o *obs, fresh func() *sketch.Sketch) {
+	switch {
+	case b.pct == pctNone:
+	case o.pct == pctNone:
+		b.pct, b.dist = pctNone, nil
+	case b.pct == pctPoint && o.pct == pctPoint && o.minv == b.minv:
+	default:
+		if b.pct == pctPoint {
+			b.dist = fresh()
+			b.dist.Add(b.minv, b.n)
+			b.pct = pctSketch
+		}
+		if o.pct == pctPoint {
+			b.dist.Add(o.minv, o.n)
+		} else {
+			b.dist.Merge(o.dist)
+		}
+	}
+	b.n += o.n
+	b.sum += o.sum
+	if o.minv < b.minv {
+		b.minv = o.minv
+	}
+	if o.maxv > b.maxv {
+		b.maxv = o.maxv
+	}
+}
+
+// quantile returns the q-quantile of the bucket's data, or false when it has no
+// distribution or a negative value (CloudWatch computes no percentile then).
+func (b *bucket) quantile(q float64) (float64, bool) {
+	if b.minv < 0 {
+		return 0, false
+	}
+	switch b.pct {
+	case pctPoint:
+		return b.minv, true
+	case pctSketch:
+		v, ok := b.dist.Quantile(q)
+		return min(max(v, b.minv), b.maxv), ok
+	}
+	return 0, false
 }
 
 // tier is a sorted, sparse list of fixed-width buckets.
@@ -113,21 +205,21 @@ func floorDiv(a, b int64) int64 {
 	return q
 }
 
-func (t *tier) add(res, ts int64, n, sum, minv, maxv float64) {
+func (t *tier) add(res, ts int64, o *obs) {
 	bt := floorDiv(ts, res) * res
 	l := len(t.b)
 	switch {
 	case l > 0 && t.b[l-1].t == bt:
-		t.b[l-1].merge(n, sum, minv, maxv)
+		t.b[l-1].merge(o, sketch.New)
 	case l == 0 || t.b[l-1].t < bt:
-		t.b = append(t.b, bucket{t: bt, n: n, sum: sum, minv: minv, maxv: maxv})
+		t.b = append(t.b, newBucket(bt, o, sketch.New))
 	default:
 		i := sort.Search(l, func(i int) bool { return t.b[i].t >= bt })
 		if t.b[i].t == bt {
-			t.b[i].merge(n, sum, minv, maxv)
+			t.b[i].merge(o, sketch.New)
 			return
 		}
-		t.b = slices.Insert(t.b, i, bucket{t: bt, n: n, sum: sum, minv: minv, maxv: maxv})
+		t.b = slices.Insert(t.b, i, newBucket(bt, o, sketch.New))
 	}
 }
 
@@ -137,6 +229,7 @@ func (t *tier) prune(res, cutoff int64) {
 		return
 	}
 	i := sort.Search(len(t.b), func(i int) bool { return t.b[i].t+res > cutoff })
+	clear(t.b[:i]) // release the sketches of dropped buckets
 	if i == len(t.b) {
 		t.b = nil
 		return
@@ -289,14 +382,15 @@ func (db *DB) Put(ctx context.Context, data []metrics.Datum) error {
 			errs = append(errs, err)
 			continue
 		}
+		o := obsOf(d)
 		s.mu.Lock()
 		if d.Unit != "" {
 			s.unit = d.Unit
 		}
-		s.std.add(db.stdRes, ts, d.SampleCount, d.Sum, d.Min, d.Max)
+		s.std.add(db.stdRes, ts, &o)
 		s.std.prune(db.stdRes, stdCut)
 		if d.HighResolution && ts+db.hiRes > hiCut {
-			s.hi.add(db.hiRes, ts, d.SampleCount, d.Sum, d.Min, d.Max)
+			s.hi.add(db.hiRes, ts, &o)
 			s.hi.prune(db.hiRes, hiCut)
 		}
 		if ts > s.last {
@@ -307,23 +401,30 @@ func (db *DB) Put(ctx context.Context, data []metrics.Datum) error {
 	return errors.Join(errs...)
 }
 
-// statFunc computes a statistic from an aggregated bucket.
-type statFunc func(b *bucket) float64
+// statFunc computes a statistic from an aggregated bucket; false means the period has no
+// value for it.
+type statFunc func(b *bucket) (float64, bool)
 
-func statistic(name string) (statFunc, error) {
+// statistic returns the function computing a statistic and whether it needs the
+// buckets' distributions.
+func statistic(name string) (statFunc, bool, error) {
 	switch name {
 	case metrics.StatAverage:
-		return func(b *bucket) float64 { return b.sum / b.n }, nil
+		return func(b *bucket) (float64, bool) { return b.sum / b.n, true }, false, nil
 	case metrics.StatSum:
-		return func(b *bucket) float64 { return b.sum }, nil
+		return func(b *bucket) (float64, bool) { return b.sum, true }, false, nil
 	case metrics.StatMinimum:
-		return func(b *bucket) float64 { return b.minv }, nil
+		return func(b *bucket) (float64, bool) { return b.minv, true }, false, nil
 	case metrics.StatMaximum:
-		return func(b *bucket) float64 { return b.maxv }, nil
+		return func(b *bucket) (float64, bool) { return b.maxv, true }, false, nil
 	case metrics.StatSampleCount:
-		return func(b *bucket) float64 { return b.n }, nil
+		return func(b *bucket) (float64, bool) { return b.n, true }, false, nil
 	}
-	return nil, fmt.Errorf("%w %q: the built-in store keeps Average, Sum, Minimum, Maximum and SampleCount", ErrUnsupportedStatistic, name)
+	q, err := metrics.ParsePercentile(name)
+	if err != nil {
+		return nil, false, fmt.Errorf("%w: %w; the built-in store keeps Average, Sum, Minimum, Maximum, SampleCount and percentiles (p0 to p100)", ErrUnsupportedStatistic, err)
+	}
+	return func(b *bucket) (float64, bool) { return b.quantile(q) }, true, nil
 }
 
 // Query implements metrics.Source.
@@ -334,7 +435,7 @@ func (db *DB) Query(ctx context.Context, q metrics.Query) ([]metrics.Sample, err
 	if !q.End.After(q.Start) {
 		return nil, fmt.Errorf("%w: end %v is not after start %v", ErrInvalidQuery, q.End, q.Start)
 	}
-	stat, err := statistic(q.Statistic)
+	stat, wantDist, err := statistic(q.Statistic)
 	if err != nil {
 		return nil, err
 	}
@@ -362,23 +463,43 @@ func (db *DB) Query(ctx context.Context, q metrics.Query) ([]metrics.Sample, err
 	b := tr.b
 	i := sort.Search(len(b), func(i int) bool { return b[i].t >= start })
 	out := make([]metrics.Sample, 0, min(int64(len(b)-i), (end-start)/p+1))
+	// Percentile queries merge the buckets' sketches into one scratch sketch per query;
+	// other statistics ignore the distributions.
+	var scratch *sketch.Sketch
+	fresh := func() *sketch.Sketch {
+		if scratch == nil {
+			scratch = sketch.New()
+		} else {
+			scratch.Reset()
+		}
+		return scratch
+	}
 	var acc bucket
 	have := false
+	emit := func() {
+		if v, ok := stat(&acc); ok {
+			out = append(out, metrics.Sample{Time: time.Unix(acc.t, 0).UTC(), Value: v})
+		}
+	}
 	for ; i < len(b) && b[i].t < end; i++ {
 		pt := floorDiv(b[i].t, p) * p
 		if have && pt != acc.t {
-			out = append(out, metrics.Sample{Time: time.Unix(acc.t, 0).UTC(), Value: stat(&acc)})
+			emit()
 			have = false
 		}
+		o := b[i].obs()
+		if !wantDist {
+			o.pct, o.dist = pctNone, nil
+		}
 		if !have {
-			acc = bucket{t: pt, n: b[i].n, sum: b[i].sum, minv: b[i].minv, maxv: b[i].maxv}
+			acc = newBucket(pt, &o, fresh)
 			have = true
 			continue
 		}
-		acc.merge(b[i].n, b[i].sum, b[i].minv, b[i].maxv)
+		acc.merge(&o, fresh)
 	}
 	if have {
-		out = append(out, metrics.Sample{Time: time.Unix(acc.t, 0).UTC(), Value: stat(&acc)})
+		emit()
 	}
 	if len(out) == 0 {
 		return nil, metrics.ErrNoData
@@ -463,6 +584,10 @@ func dimString(d []model.MetricDimension) string {
 type Stats struct {
 	Series  int
 	Buckets int
+	// Sketches counts the buckets holding a distribution sketch and SketchBins their
+	// bins (8 bytes each).
+	Sketches   int
+	SketchBins int
 }
 
 // Stats returns the current counts.
@@ -474,6 +599,14 @@ func (db *DB) Stats() Stats {
 		for _, s := range sh.m {
 			s.mu.Lock()
 			st.Buckets += len(s.std.b) + len(s.hi.b)
+			for _, t := range [...]*tier{&s.std, &s.hi} {
+				for i := range t.b {
+					if d := t.b[i].dist; d != nil {
+						st.Sketches++
+						st.SketchBins += d.Bins()
+					}
+				}
+			}
 			s.mu.Unlock()
 		}
 		st.Series += len(sh.m)

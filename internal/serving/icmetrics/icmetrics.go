@@ -17,7 +17,9 @@
 //     inside a copy) divided by copies. The set has SampleCount 1, Min and Max the extremes
 //     over the bucket and Sum the time-weighted mean, so Maximum never misses a burst and
 //     Average is the mean load.
-//   - ModelLatency, OverheadLatency: per finished request, in microseconds.
+//   - ModelLatency, OverheadLatency: per finished request, in microseconds. The statistic
+//     set carries the distribution of the individual latencies (metrics.Datum.Dist), so
+//     percentiles such as p99 can be read and alarmed on at any period.
 //   - Invocation4XXErrors, Invocation5XXErrors, InvocationModelErrors: per bucket with traffic,
 //     the count of finished requests whose model status was 4xx, 5xx, or not 2xx.
 //   - NoCapacityInvocationFailures: requests that arrived while the component had no copy.
@@ -35,6 +37,7 @@ import (
 	"time"
 
 	"github.com/scaled-dev/scaled/internal/metrics"
+	"github.com/scaled-dev/scaled/internal/metrics/sketch"
 	"github.com/scaled-dev/scaled/internal/model"
 )
 
@@ -84,6 +87,8 @@ type bucket struct {
 	perCopy     stat // value 1/copies per request
 	modelLat    stat
 	overLat     stat
+	modelDist   *sketch.Sketch // distribution of the model latencies, with modelLat
+	overDist    *sketch.Sketch
 	err4xx      float64
 	err5xx      float64
 	errModel    float64
@@ -231,8 +236,14 @@ func (r *Recorder) RequestFinished(t time.Time, modelLatency, overheadLatency ti
 	t = r.advance(t)
 	b := r.bucket(r.index(t))
 	b.finished++
-	b.modelLat.add(float64(modelLatency.Microseconds()))
-	b.overLat.add(float64(overheadLatency.Microseconds()))
+	ml, ol := float64(modelLatency.Microseconds()), float64(overheadLatency.Microseconds())
+	b.modelLat.add(ml)
+	b.overLat.add(ol)
+	if b.modelDist == nil {
+		b.modelDist, b.overDist = sketch.New(), sketch.New()
+	}
+	b.modelDist.Add(ml, 1)
+	b.overDist.Add(ol, 1)
 	switch {
 	case status >= 400 && status < 500:
 		b.err4xx++
@@ -358,10 +369,11 @@ func (r *Recorder) emit(out []metrics.Datum, t time.Time, b *bucket) []metrics.D
 		})
 	}
 	if b.finished > 0 {
-		out = append(out,
-			r.set(ModelLatency, UnitMicroseconds, t, b.modelLat),
-			r.set(OverheadLatency, UnitMicroseconds, t, b.overLat),
-		)
+		ml := r.set(ModelLatency, UnitMicroseconds, t, b.modelLat)
+		ml.Dist = b.modelDist
+		ol := r.set(OverheadLatency, UnitMicroseconds, t, b.overLat)
+		ol.Dist = b.overDist
+		out = append(out, ml, ol)
 	}
 	if b.invocations.n > 0 || b.finished > 0 {
 		out = append(out,

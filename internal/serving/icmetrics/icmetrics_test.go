@@ -1,12 +1,16 @@
 package icmetrics
 
 import (
+	"context"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/scaled-dev/scaled/internal/clock"
 	"github.com/scaled-dev/scaled/internal/metrics"
+	"github.com/scaled-dev/scaled/internal/metrics/tsdb"
 	"github.com/scaled-dev/scaled/internal/model"
 )
 
@@ -163,8 +167,22 @@ func TestRecorder(t *testing.T) {
 				e(r)
 			}
 			got := r.Flush(at(tc.flush))
-			if diff := cmp.Diff(tc.want, got); diff != "" {
+			// Distributions are checked for consistency here and for their values in
+			// TestLatencyPercentiles.
+			if diff := cmp.Diff(tc.want, got, cmpopts.IgnoreFields(metrics.Datum{}, "Dist")); diff != "" {
 				t.Errorf("Flush (-want +got):\n%s", diff)
+			}
+			for _, x := range got {
+				isLatency := x.Metric.Name == ModelLatency || x.Metric.Name == OverheadLatency
+				switch {
+				case isLatency && x.Dist == nil:
+					t.Errorf("%s datum has no distribution", x.Metric.Name)
+				case isLatency && (x.Dist.Count() != x.SampleCount || x.Dist.Min() != x.Min || x.Dist.Max() != x.Max):
+					t.Errorf("%s distribution (count %v, min %v, max %v) does not match the statistic set %+v",
+						x.Metric.Name, x.Dist.Count(), x.Dist.Min(), x.Dist.Max(), x)
+				case !isLatency && x.Dist != nil:
+					t.Errorf("%s datum has a distribution", x.Metric.Name)
+				}
 			}
 		})
 	}
@@ -215,5 +233,48 @@ func TestSumPerMinuteIsRequestsPerCopy(t *testing.T) {
 	}
 	if diff := cmp.Diff(30.0, sum, cmp.Comparer(func(a, b float64) bool { return a-b < 1e-9 && b-a < 1e-9 })); diff != "" {
 		t.Errorf("InvocationsPerCopy Sum over a minute (-want +got):\n%s", diff)
+	}
+}
+
+// TestLatencyPercentiles stores a minute of requests, with model latencies of 1 to 100 ms
+// and a constant 2 ms overhead, in the built-in store and reads percentiles of the minute
+// back, as a target-tracking policy on p99 of ModelLatency does.
+func TestLatencyPercentiles(t *testing.T) {
+	r := New("ic", "111122223333")
+	r.SetCopies(at(0), 1)
+	for i := range 600 {
+		s := float64(i) / 10
+		r.RequestStarted(at(s))
+		r.RequestFinished(at(s), time.Duration(i%100+1)*time.Millisecond, 2*time.Millisecond, 200)
+	}
+	db := tsdb.New(tsdb.Options{Clock: clock.NewFake(at(60))})
+	ctx := context.Background()
+	if err := db.Put(ctx, r.Flush(at(60))); err != nil {
+		t.Fatal(err)
+	}
+	type res struct {
+		Name, Stat string
+		Samples    []metrics.Sample
+	}
+	var got, want []res
+	for _, q := range []struct {
+		name, stat string
+		want       float64
+	}{
+		{ModelLatency, "p50", 50_000},
+		{ModelLatency, "p99", 99_000},
+		{ModelLatency, "p100", 100_000},
+		{ModelLatency, "Average", 50_500},
+		{OverheadLatency, "p99", 2_000},
+	} {
+		samples, err := db.Query(ctx, metrics.Query{Metric: id(q.name), Statistic: q.stat, Start: at(0), End: at(60), Period: time.Minute})
+		if err != nil {
+			t.Fatalf("%s %s: %v", q.name, q.stat, err)
+		}
+		got = append(got, res{q.name, q.stat, samples})
+		want = append(want, res{q.name, q.stat, []metrics.Sample{{Time: at(0), Value: q.want}}})
+	}
+	if diff := cmp.Diff(want, got, cmpopts.EquateApprox(0.01, 0)); diff != "" {
+		t.Errorf("percentiles of the minute (-want +got):\n%s", diff)
 	}
 }
