@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"strings"
 	"sync"
@@ -461,4 +462,83 @@ func TestConfiguredImageRunsItsCommand(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// TestLatencyPercentilePolicyScalesOut: a target-tracking policy on the p90 of the
+// component's ModelLatency (a metric-math MetricStat with a percentile statistic) scales out
+// when the model is slower than the target, and GetMetricStatistics reports the same p90.
+func TestLatencyPercentilePolicyScalesOut(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs real model-server processes")
+	}
+	t.Parallel()
+	f := newICFixture(t, "p90-ic")
+	f.register(t, 1, 2)
+	ctx := context.Background()
+	out, err := f.aas.PutScalingPolicy(ctx, &aas.PutScalingPolicyInput{
+		PolicyName: aws.String("p90-latency"), ServiceNamespace: aastypes.ServiceNamespaceSagemaker,
+		ResourceId: aws.String("inference-component/" + f.name), ScalableDimension: icDim,
+		PolicyType: aastypes.PolicyTypeTargetTrackingScaling,
+		TargetTrackingScalingPolicyConfiguration: &aastypes.TargetTrackingScalingPolicyConfiguration{
+			TargetValue: aws.Float64(5000), // µs: the model takes 20 ms
+			CustomizedMetricSpecification: &aastypes.CustomizedMetricSpecification{
+				Metrics: []aastypes.TargetTrackingMetricDataQuery{{
+					Id: aws.String("latency"), ReturnData: aws.Bool(true),
+					MetricStat: &aastypes.TargetTrackingMetricStat{
+						Stat: aws.String("p90"),
+						Metric: &aastypes.TargetTrackingMetric{
+							Namespace: aws.String("AWS/SageMaker"), MetricName: aws.String("ModelLatency"),
+							Dimensions: []aastypes.TargetTrackingMetricDimension{{Name: aws.String("InferenceComponentName"), Value: aws.String(f.name)}},
+						},
+					},
+				}},
+			},
+			DisableScaleIn:   aws.Bool(true),
+			ScaleOutCooldown: aws.Int32(2),
+		},
+	})
+	if err != nil {
+		t.Fatalf("PutScalingPolicy: %v", err)
+	}
+	alarms, err := f.cw.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{AlarmNames: []string{aws.ToString(out.Alarms[0].AlarmName)}})
+	if err != nil || len(alarms.MetricAlarms) != 1 {
+		t.Fatalf("DescribeAlarms of the managed alarm: %v %+v", err, alarms)
+	}
+	if m := alarms.MetricAlarms[0].Metrics; len(m) != 1 || aws.ToString(m[0].MetricStat.Stat) != "p90" {
+		t.Fatalf("managed alarm does not query p90: %+v", m)
+	}
+
+	l := f.startLoad(5)
+	f.waitCopies(t, func(d, c int32) bool { return d == 2 && c == 2 }, 60*time.Second, "scale-out on p90 latency")
+	if ok, failed := l.end(); len(failed) != 0 || ok == 0 {
+		t.Fatalf("requests failed: %v (ok %d)", failed, ok)
+	}
+	// The activity is confirmed on a later evaluation.
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(f.activities(t), "Successful | Setting desired copy count to 2.") {
+		if time.Now().After(deadline) {
+			t.Fatalf("scale-out activity not confirmed:\n%s", f.activities(t))
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+
+	now := time.Now()
+	stats, err := f.cw.GetMetricStatistics(ctx, &cloudwatch.GetMetricStatisticsInput{
+		Namespace: aws.String("AWS/SageMaker"), MetricName: aws.String("ModelLatency"),
+		Dimensions: []cwtypes.Dimension{{Name: aws.String("InferenceComponentName"), Value: aws.String(f.name)}},
+		StartTime:  aws.Time(now.Add(-10 * time.Minute)), EndTime: aws.Time(now.Add(time.Minute)),
+		Period: aws.Int32(3600), ExtendedStatistics: []string{"p90"}, Statistics: []cwtypes.Statistic{cwtypes.StatisticMaximum},
+	})
+	if err != nil {
+		t.Fatalf("GetMetricStatistics: %v", err)
+	}
+	var p90, maxv float64
+	for _, dp := range stats.Datapoints {
+		p90, maxv = math.Max(p90, dp.ExtendedStatistics["p90"]), math.Max(maxv, aws.ToFloat64(dp.Maximum))
+	}
+	// Every request takes at least the model's 20 ms; p90 lies between that and the maximum.
+	if p90 < 0.99*20000 || p90 > maxv*1.01 {
+		t.Fatalf("p90 of ModelLatency = %g µs (max %g) in %+v; want between 20 ms and the maximum", p90, maxv, stats.Datapoints)
+	}
+	t.Logf("ModelLatency p90 %.0f µs, max %.0f µs", p90, maxv)
 }
