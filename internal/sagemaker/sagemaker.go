@@ -7,6 +7,8 @@ package sagemaker
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -16,7 +18,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -83,6 +84,9 @@ type endpoint struct {
 	Config   string    `json:"config"`
 	Created  time.Time `json:"created"`
 	Modified time.Time `json:"modified"`
+	// Variants are the configuration's variants when the endpoint was created; an endpoint
+	// keeps them when its configuration is deleted, as on SageMaker.
+	Variants []ProductionVariant `json:"variants,omitempty"`
 }
 
 type component struct {
@@ -132,6 +136,7 @@ func NewAPI(opts Options) (*API, error) {
 		Endpoints: map[string]*endpoint{}, Components: map[string]*component{}}
 	if opts.DataDir != "" {
 		a.path = filepath.Join(opts.DataDir, StateFile)
+		a.removeStaleTemps()
 		buf, err := os.ReadFile(a.path)
 		switch {
 		case errors.Is(err, os.ErrNotExist):
@@ -188,30 +193,30 @@ func New(opts Options) *awsjson.Service {
 	return a.Service()
 }
 
-// Service returns the AWS JSON 1.1 service.
+// Service returns the AWS JSON 1.1 service. Every request is checked against the Smithy
+// constraints of its operation (validate.go) before it reaches the method, which then only
+// applies SageMaker's semantic rules.
 func (a *API) Service() *awsjson.Service {
-	return &awsjson.Service{
-		TargetPrefix:      "SageMaker",
-		JSONVersion:       "1.1",
-		InternalErrorType: "InternalFailure",
-		Logger:            a.log,
-		Ops: map[string]awsjson.Handler{
-			"CreateModel":                           awsjson.Op(a.CreateModel),
-			"DescribeModel":                         awsjson.Op(a.DescribeModel),
-			"DeleteModel":                           awsjson.Op(a.DeleteModel),
-			"CreateEndpointConfig":                  awsjson.Op(a.CreateEndpointConfig),
-			"DescribeEndpointConfig":                awsjson.Op(a.DescribeEndpointConfig),
-			"DeleteEndpointConfig":                  awsjson.Op(a.DeleteEndpointConfig),
-			"CreateEndpoint":                        awsjson.Op(a.CreateEndpoint),
-			"DescribeEndpoint":                      awsjson.Op(a.DescribeEndpoint),
-			"DeleteEndpoint":                        awsjson.Op(a.DeleteEndpoint),
-			"CreateInferenceComponent":              awsjson.Op(a.CreateInferenceComponent),
-			"DescribeInferenceComponent":            awsjson.Op(a.DescribeInferenceComponent),
-			"ListInferenceComponents":               awsjson.Op(a.ListInferenceComponents),
-			"UpdateInferenceComponentRuntimeConfig": awsjson.Op(a.UpdateInferenceComponentRuntimeConfig),
-			"DeleteInferenceComponent":              awsjson.Op(a.DeleteInferenceComponent),
-		},
+	ops := map[string]awsjson.Handler{
+		"CreateModel":                           awsjson.Op(a.CreateModel),
+		"DescribeModel":                         awsjson.Op(a.DescribeModel),
+		"DeleteModel":                           awsjson.Op(a.DeleteModel),
+		"CreateEndpointConfig":                  awsjson.Op(a.CreateEndpointConfig),
+		"DescribeEndpointConfig":                awsjson.Op(a.DescribeEndpointConfig),
+		"DeleteEndpointConfig":                  awsjson.Op(a.DeleteEndpointConfig),
+		"CreateEndpoint":                        awsjson.Op(a.CreateEndpoint),
+		"DescribeEndpoint":                      awsjson.Op(a.DescribeEndpoint),
+		"DeleteEndpoint":                        awsjson.Op(a.DeleteEndpoint),
+		"CreateInferenceComponent":              awsjson.Op(a.CreateInferenceComponent),
+		"DescribeInferenceComponent":            awsjson.Op(a.DescribeInferenceComponent),
+		"ListInferenceComponents":               awsjson.Op(a.ListInferenceComponents),
+		"UpdateInferenceComponentRuntimeConfig": awsjson.Op(a.UpdateInferenceComponentRuntimeConfig),
+		"DeleteInferenceComponent":              awsjson.Op(a.DeleteInferenceComponent),
 	}
+	for name, h := range ops {
+		ops[name] = validated(name, h)
+	}
+	return &awsjson.Service{TargetPrefix: "SageMaker", JSONVersion: "1.1", InternalErrorType: "InternalFailure", Logger: a.log, Ops: ops}
 }
 
 type empty struct{}
@@ -220,23 +225,47 @@ func validation(format string, args ...any) *awsjson.Error {
 	return awsjson.Errorf("ValidationException", http.StatusBadRequest, format, args...)
 }
 
-var namePattern = regexp.MustCompile(`^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$`)
-
-func checkName(field, v string) error {
-	if v == "" {
-		return validation("1 validation error detected: Value null at '%s' failed to satisfy constraint: Member must not be null", field)
-	}
-	if len(v) > 63 || !namePattern.MatchString(v) {
-		return validation("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}", v, field)
-	}
-	return nil
-}
+// now is the time stamped on objects, at the millisecond precision of the wire, so that a
+// time read from a response and passed back as a filter compares equal to the object's.
+func (a *API) now() time.Time { return a.clk.Now().UTC().Truncate(time.Millisecond) }
 
 func (a *API) arn(account, kind, name string) string {
 	return fmt.Sprintf("arn:aws:sagemaker:%s:%s:%s/%s", a.region, account, kind, strings.ToLower(name))
 }
 
-// save writes the state atomically; a.mu must be held.
+// SageMaker reports missing objects as ValidationException naming the object's ARN (not as
+// ResourceNotFound, which its model lists for none of these operations).
+func (a *API) modelNotFound(acct, name string) error {
+	return validation("Could not find model %q.", a.arn(acct, "model", name))
+}
+
+func (a *API) configNotFound(acct, name string) error {
+	return validation("Could not find endpoint configuration %q.", a.arn(acct, "endpoint-config", name))
+}
+
+func (a *API) endpointNotFound(acct, name string) error {
+	return validation("Could not find endpoint %q.", a.arn(acct, "endpoint", name))
+}
+
+func (a *API) notFound(acct, name string) error {
+	return validation("Could not find inference component %q.", a.arn(acct, "inference-component", name))
+}
+
+// variants returns an endpoint's variants: its own copy, or for state written before
+// endpoints kept one, its configuration's.
+func (a *API) variants(e *endpoint) []ProductionVariant {
+	if e.Variants != nil {
+		return e.Variants
+	}
+	if c, ok := a.st.EndpointConfigs[key(e.Account, e.Config)]; ok {
+		return c.Variants
+	}
+	return nil
+}
+
+// save writes the state atomically (a complete temporary file, synced, then renamed over the
+// state file), so a crash at any point leaves either the old or the new state; a.mu must be
+// held.
 func (a *API) save() error {
 	if a.path == "" {
 		return nil
@@ -267,17 +296,31 @@ func (a *API) save() error {
 		return fmt.Errorf("writing state: %w", err)
 	}
 	if err := os.Rename(tmp.Name(), a.path); err != nil {
+		_ = os.Remove(tmp.Name())
 		return fmt.Errorf("writing state: %w", err)
 	}
+	// Make the rename itself durable; failing to is not fatal, the file is complete either way.
+	if d, err := os.Open(filepath.Dir(a.path)); err == nil {
+		_ = d.Sync()
+		_ = d.Close()
+	}
 	return nil
+}
+
+// removeStaleTemps deletes temporary files left by a save that was interrupted (the server
+// died between creating the file and renaming it); the state file itself is always whole.
+func (a *API) removeStaleTemps() {
+	tmps, _ := filepath.Glob(filepath.Join(filepath.Dir(a.path), StateFile+".tmp*"))
+	for _, t := range tmps {
+		if err := os.Remove(t); err == nil {
+			a.log.Info("removed an incomplete state file", "path", t)
+		}
+	}
 }
 
 // CreateModel registers a model.
 func (a *API) CreateModel(ctx context.Context, in *CreateModelInput) (*CreateModelOutput, error) {
 	acct := auth.AccountFrom(ctx)
-	if err := checkName("modelName", in.ModelName); err != nil {
-		return nil, err
-	}
 	c := in.PrimaryContainer
 	if c == nil && len(in.Containers) > 0 {
 		c = &in.Containers[0]
@@ -291,7 +334,7 @@ func (a *API) CreateModel(ctx context.Context, in *CreateModelInput) (*CreateMod
 	if _, ok := a.st.Models[k]; ok {
 		return nil, validation("Cannot create already existing model %q.", a.arn(acct, "model", in.ModelName))
 	}
-	a.st.Models[k] = &model{Account: acct, Name: in.ModelName, Created: a.clk.Now().UTC(),
+	a.st.Models[k] = &model{Account: acct, Name: in.ModelName, Created: a.now(),
 		PrimaryContainer: in.PrimaryContainer, Containers: in.Containers, ExecutionRoleArn: in.ExecutionRoleArn}
 	if err := a.save(); err != nil {
 		delete(a.st.Models, k)
@@ -307,7 +350,7 @@ func (a *API) DescribeModel(ctx context.Context, in *ModelNameInput) (*DescribeM
 	defer a.mu.Unlock()
 	m, ok := a.st.Models[key(acct, in.ModelName)]
 	if !ok {
-		return nil, validation("Could not find model %q.", a.arn(acct, "model", in.ModelName))
+		return nil, a.modelNotFound(acct, in.ModelName)
 	}
 	return &DescribeModelOutput{ModelName: m.Name, ModelArn: a.arn(acct, "model", m.Name), CreationTime: ep(m.Created),
 		PrimaryContainer: m.PrimaryContainer, Containers: m.Containers, ExecutionRoleArn: m.ExecutionRoleArn}, nil
@@ -321,7 +364,7 @@ func (a *API) DeleteModel(ctx context.Context, in *ModelNameInput) (*empty, erro
 	k := key(acct, in.ModelName)
 	m, ok := a.st.Models[k]
 	if !ok {
-		return nil, validation("Could not find model %q.", a.arn(acct, "model", in.ModelName))
+		return nil, a.modelNotFound(acct, in.ModelName)
 	}
 	delete(a.st.Models, k)
 	if err := a.save(); err != nil {
@@ -334,28 +377,19 @@ func (a *API) DeleteModel(ctx context.Context, in *ModelNameInput) (*empty, erro
 // CreateEndpointConfig registers an endpoint configuration.
 func (a *API) CreateEndpointConfig(ctx context.Context, in *CreateEndpointConfigInput) (*CreateEndpointConfigOutput, error) {
 	acct := auth.AccountFrom(ctx)
-	if err := checkName("endpointConfigName", in.EndpointConfigName); err != nil {
-		return nil, err
-	}
-	if len(in.ProductionVariants) == 0 || len(in.ProductionVariants) > 10 {
-		return nil, validation("1 validation error detected: Value at 'productionVariants' failed to satisfy constraint: Member must have length between 1 and 10")
+	if len(in.ProductionVariants) == 0 {
+		return nil, validation("1 validation error detected: Value null at 'productionVariants' failed to satisfy constraint: Member must not be null")
 	}
 	seen := map[string]bool{}
-	for i, v := range in.ProductionVariants {
-		if err := checkName(fmt.Sprintf("productionVariants.%d.member.variantName", i+1), v.VariantName); err != nil {
-			return nil, err
-		}
+	for _, v := range in.ProductionVariants {
 		if seen[v.VariantName] {
 			return nil, validation("Variant name %s appears more than once in ProductionVariants.", v.VariantName)
 		}
 		seen[v.VariantName] = true
-		if mis := v.ManagedInstanceScaling; mis != nil {
-			if mis.MinInstanceCount != nil && *mis.MinInstanceCount < 0 {
-				return nil, validation("ManagedInstanceScaling.MinInstanceCount %d of variant %s must be at least 0.", *mis.MinInstanceCount, v.VariantName)
-			}
-			if mis.MaxInstanceCount != nil && *mis.MaxInstanceCount < 1 {
-				return nil, validation("ManagedInstanceScaling.MaxInstanceCount %d of variant %s must be at least 1.", *mis.MaxInstanceCount, v.VariantName)
-			}
+		if mis := v.ManagedInstanceScaling; mis != nil && mis.MinInstanceCount != nil && mis.MaxInstanceCount != nil &&
+			*mis.MinInstanceCount > *mis.MaxInstanceCount {
+			return nil, validation("ManagedInstanceScaling.MinInstanceCount %d of variant %s is greater than its MaxInstanceCount %d.",
+				*mis.MinInstanceCount, v.VariantName, *mis.MaxInstanceCount)
 		}
 	}
 	a.mu.Lock()
@@ -367,11 +401,11 @@ func (a *API) CreateEndpointConfig(ctx context.Context, in *CreateEndpointConfig
 	for _, v := range in.ProductionVariants {
 		if v.ModelName != "" {
 			if _, ok := a.st.Models[key(acct, v.ModelName)]; !ok {
-				return nil, validation("Could not find model %q.", a.arn(acct, "model", v.ModelName))
+				return nil, a.modelNotFound(acct, v.ModelName)
 			}
 		}
 	}
-	a.st.EndpointConfigs[k] = &endpointConfig{Account: acct, Name: in.EndpointConfigName, Created: a.clk.Now().UTC(),
+	a.st.EndpointConfigs[k] = &endpointConfig{Account: acct, Name: in.EndpointConfigName, Created: a.now(),
 		Variants: in.ProductionVariants, ExecutionRoleArn: in.ExecutionRoleArn}
 	if err := a.save(); err != nil {
 		delete(a.st.EndpointConfigs, k)
@@ -387,7 +421,7 @@ func (a *API) DescribeEndpointConfig(ctx context.Context, in *EndpointConfigName
 	defer a.mu.Unlock()
 	c, ok := a.st.EndpointConfigs[key(acct, in.EndpointConfigName)]
 	if !ok {
-		return nil, validation("Could not find endpoint configuration %q.", a.arn(acct, "endpoint-config", in.EndpointConfigName))
+		return nil, a.configNotFound(acct, in.EndpointConfigName)
 	}
 	return &DescribeEndpointConfigOutput{EndpointConfigName: c.Name, EndpointConfigArn: a.arn(acct, "endpoint-config", c.Name),
 		ProductionVariants: c.Variants, CreationTime: ep(c.Created), ExecutionRoleArn: c.ExecutionRoleArn}, nil
@@ -401,7 +435,7 @@ func (a *API) DeleteEndpointConfig(ctx context.Context, in *EndpointConfigNameIn
 	k := key(acct, in.EndpointConfigName)
 	c, ok := a.st.EndpointConfigs[k]
 	if !ok {
-		return nil, validation("Could not find endpoint configuration %q.", a.arn(acct, "endpoint-config", in.EndpointConfigName))
+		return nil, a.configNotFound(acct, in.EndpointConfigName)
 	}
 	delete(a.st.EndpointConfigs, k)
 	if err := a.save(); err != nil {
@@ -415,23 +449,19 @@ func (a *API) DeleteEndpointConfig(ctx context.Context, in *EndpointConfigNameIn
 // endpoint's only instance, and copies are placed on it.
 func (a *API) CreateEndpoint(ctx context.Context, in *CreateEndpointInput) (*CreateEndpointOutput, error) {
 	acct := auth.AccountFrom(ctx)
-	if err := checkName("endpointName", in.EndpointName); err != nil {
-		return nil, err
-	}
-	if err := checkName("endpointConfigName", in.EndpointConfigName); err != nil {
-		return nil, err
-	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	k := key(acct, in.EndpointName)
 	if _, ok := a.st.Endpoints[k]; ok {
 		return nil, validation("Cannot create already existing endpoint %q.", a.arn(acct, "endpoint", in.EndpointName))
 	}
-	if _, ok := a.st.EndpointConfigs[key(acct, in.EndpointConfigName)]; !ok {
-		return nil, validation("Could not find endpoint configuration %q.", a.arn(acct, "endpoint-config", in.EndpointConfigName))
+	cfg, ok := a.st.EndpointConfigs[key(acct, in.EndpointConfigName)]
+	if !ok {
+		return nil, a.configNotFound(acct, in.EndpointConfigName)
 	}
-	now := a.clk.Now().UTC()
-	a.st.Endpoints[k] = &endpoint{Account: acct, Name: in.EndpointName, Config: in.EndpointConfigName, Created: now, Modified: now}
+	now := a.now()
+	a.st.Endpoints[k] = &endpoint{Account: acct, Name: in.EndpointName, Config: in.EndpointConfigName, Created: now, Modified: now,
+		Variants: slices.Clone(cfg.Variants)}
 	if err := a.save(); err != nil {
 		delete(a.st.Endpoints, k)
 		return nil, err
@@ -446,21 +476,19 @@ func (a *API) DescribeEndpoint(ctx context.Context, in *EndpointNameInput) (*Des
 	defer a.mu.Unlock()
 	e, ok := a.st.Endpoints[key(acct, in.EndpointName)]
 	if !ok {
-		return nil, validation("Could not find endpoint %q.", in.EndpointName)
+		return nil, a.endpointNotFound(acct, in.EndpointName)
 	}
 	out := &DescribeEndpointOutput{EndpointName: e.Name, EndpointArn: a.arn(acct, "endpoint", e.Name), EndpointConfigName: e.Config,
 		EndpointStatus: "InService", CreationTime: ep(e.Created), LastModifiedTime: ep(e.Modified)}
-	if c, ok := a.st.EndpointConfigs[key(acct, e.Config)]; ok {
-		for _, v := range c.Variants {
-			w := float32(1)
-			if v.InitialVariantWeight != nil {
-				w = *v.InitialVariantWeight
-			}
-			out.ProductionVariants = append(out.ProductionVariants, ProductionVariantSummary{
-				VariantName: v.VariantName, CurrentWeight: w, DesiredWeight: w, CurrentInstanceCount: 1, DesiredInstanceCount: 1,
-				ManagedInstanceScaling: v.ManagedInstanceScaling, RoutingConfig: v.RoutingConfig,
-			})
+	for _, v := range a.variants(e) {
+		w := float32(1)
+		if v.InitialVariantWeight != nil {
+			w = *v.InitialVariantWeight
 		}
+		out.ProductionVariants = append(out.ProductionVariants, ProductionVariantSummary{
+			VariantName: v.VariantName, CurrentWeight: w, DesiredWeight: w, CurrentInstanceCount: 1, DesiredInstanceCount: 1,
+			ManagedInstanceScaling: v.ManagedInstanceScaling, RoutingConfig: v.RoutingConfig,
+		})
 	}
 	return out, nil
 }
@@ -473,7 +501,7 @@ func (a *API) DeleteEndpoint(ctx context.Context, in *EndpointNameInput) (*empty
 	k := key(acct, in.EndpointName)
 	e, ok := a.st.Endpoints[k]
 	if !ok {
-		return nil, validation("Could not find endpoint %q.", in.EndpointName)
+		return nil, a.endpointNotFound(acct, in.EndpointName)
 	}
 	for _, c := range a.st.Components {
 		if c.Account == acct && c.Endpoint == in.EndpointName {
@@ -510,44 +538,28 @@ func (a *API) runSpec(c *component) serving.ComponentSpec {
 // CreateInferenceComponent creates a component and starts its copies.
 func (a *API) CreateInferenceComponent(ctx context.Context, in *CreateInferenceComponentInput) (*InferenceComponentArnOutput, error) {
 	acct := auth.AccountFrom(ctx)
-	if err := checkName("inferenceComponentName", in.InferenceComponentName); err != nil {
-		return nil, err
-	}
-	if err := checkName("endpointName", in.EndpointName); err != nil {
-		return nil, err
-	}
-	if in.VariantName != "" {
-		if err := checkName("variantName", in.VariantName); err != nil {
-			return nil, err
-		}
-	}
 	sp := in.Specification
 	if sp == nil {
-		return nil, validation("1 validation error detected: Value null at 'specification' failed to satisfy constraint: Member must not be null")
+		return nil, validation("Specification is required for inference component %s.", in.InferenceComponentName)
 	}
 	if in.RuntimeConfig == nil || in.RuntimeConfig.CopyCount == nil {
-		return nil, validation("1 validation error detected: Value null at 'runtimeConfig.copyCount' failed to satisfy constraint: Member must not be null")
+		return nil, validation("RuntimeConfig.CopyCount is required for inference component %s.", in.InferenceComponentName)
 	}
-	if n := *in.RuntimeConfig.CopyCount; n < 1 {
-		return nil, validation("Inference components copy count an integer larger than 0 (got %d).", n)
+	if *in.RuntimeConfig.CopyCount < 1 {
+		return nil, validation("Inference components copy count an integer larger than 0")
 	}
 	if err := a.checkLimit(*in.RuntimeConfig.CopyCount); err != nil {
 		return nil, err
 	}
 	r := sp.ComputeResourceRequirements
 	if r == nil || r.MinMemoryRequiredInMb == nil {
-		return nil, validation("1 validation error detected: Value null at 'specification.computeResourceRequirements.minMemoryRequiredInMb' failed to satisfy constraint: Member must not be null")
+		return nil, validation("Specification.ComputeResourceRequirements with MinMemoryRequiredInMb is required for inference component %s: every copy reserves that much memory.", in.InferenceComponentName)
 	}
-	if *r.MinMemoryRequiredInMb < 128 {
-		return nil, validation("1 validation error detected: Value '%d' at 'specification.computeResourceRequirements.minMemoryRequiredInMb' failed to satisfy constraint: Member must have value greater than or equal to 128", *r.MinMemoryRequiredInMb)
+	if r.MaxMemoryRequiredInMb != nil && *r.MaxMemoryRequiredInMb < *r.MinMemoryRequiredInMb {
+		return nil, validation("MaxMemoryRequiredInMb %d is less than MinMemoryRequiredInMb %d.", *r.MaxMemoryRequiredInMb, *r.MinMemoryRequiredInMb)
 	}
-	if r.NumberOfCpuCoresRequired != nil && *r.NumberOfCpuCoresRequired < 0.25 {
-		return nil, validation("1 validation error detected: Value '%g' at 'specification.computeResourceRequirements.numberOfCpuCoresRequired' failed to satisfy constraint: Member must have value greater than or equal to 0.25", *r.NumberOfCpuCoresRequired)
-	}
-	if p := sp.StartupParameters; p != nil && p.ContainerStartupHealthCheckTimeoutInSeconds != nil {
-		if v := *p.ContainerStartupHealthCheckTimeoutInSeconds; v < 60 || v > 3600 {
-			return nil, validation("1 validation error detected: Value '%d' at 'specification.startupParameters.containerStartupHealthCheckTimeoutInSeconds' failed to satisfy constraint: Member must have value between 60 and 3600", v)
-		}
+	if sp.BaseInferenceComponentName != "" {
+		return nil, validation("BaseInferenceComponentName is not supported by this server: inference component %s must name its own model or container.", in.InferenceComponentName)
 	}
 
 	a.mu.Lock()
@@ -558,18 +570,14 @@ func (a *API) CreateInferenceComponent(ctx context.Context, in *CreateInferenceC
 	}
 	e, ok := a.st.Endpoints[key(acct, in.EndpointName)]
 	if !ok {
-		return nil, validation("Could not find endpoint %q.", in.EndpointName)
+		return nil, a.endpointNotFound(acct, in.EndpointName)
 	}
 	variant := in.VariantName
-	if cfg, ok := a.st.EndpointConfigs[key(acct, e.Config)]; ok {
-		if variant == "" && len(cfg.Variants) > 0 {
-			variant = cfg.Variants[0].VariantName
+	if vs := a.variants(e); len(vs) > 0 {
+		if variant == "" {
+			variant = vs[0].VariantName
 		}
-		found := false
-		for _, v := range cfg.Variants {
-			found = found || v.VariantName == variant
-		}
-		if !found {
+		if !slices.ContainsFunc(vs, func(v ProductionVariant) bool { return v.VariantName == variant }) {
 			return nil, validation("Variant %s is not part of endpoint %s.", variant, in.EndpointName)
 		}
 	}
@@ -578,7 +586,7 @@ func (a *API) CreateInferenceComponent(ctx context.Context, in *CreateInferenceC
 	if sp.ModelName != "" {
 		m, ok := a.st.Models[key(acct, sp.ModelName)]
 		if !ok {
-			return nil, validation("Could not find model %q.", a.arn(acct, "model", sp.ModelName))
+			return nil, a.modelNotFound(acct, sp.ModelName)
 		}
 		c := m.PrimaryContainer
 		if c == nil && len(m.Containers) > 0 {
@@ -598,7 +606,7 @@ func (a *API) CreateInferenceComponent(ctx context.Context, in *CreateInferenceC
 	if image == "" {
 		return nil, validation("Inference component %s needs a container image: set Specification.ModelName to a model with an image or Specification.Container.Image.", in.InferenceComponentName)
 	}
-	now := a.clk.Now().UTC()
+	now := a.now()
 	c := &component{Account: acct, Name: in.InferenceComponentName, Endpoint: in.EndpointName, Variant: variant,
 		Spec: *sp, Image: image, Env: env, CopyCount: *in.RuntimeConfig.CopyCount, Created: now, Modified: now}
 	if err := a.rt.Create(a.runSpec(c), int(c.CopyCount)); err != nil {
@@ -636,16 +644,9 @@ func (a *API) describe(acct string, c *component, rs serving.ComponentState) *De
 	return out
 }
 
-func (a *API) notFound(acct, name string) error {
-	return validation("Could not find inference component %q.", a.arn(acct, "inference-component", name))
-}
-
 // DescribeInferenceComponent describes a component with its desired and current copies.
 func (a *API) DescribeInferenceComponent(ctx context.Context, in *InferenceComponentNameInput) (*DescribeInferenceComponentOutput, error) {
 	acct := auth.AccountFrom(ctx)
-	if err := checkName("inferenceComponentName", in.InferenceComponentName); err != nil {
-		return nil, err
-	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	c, ok := a.st.Components[key(acct, in.InferenceComponentName)]
@@ -662,36 +663,13 @@ func (a *API) DescribeInferenceComponent(ctx context.Context, in *InferenceCompo
 // ListInferenceComponents lists an account's components.
 func (a *API) ListInferenceComponents(ctx context.Context, in *ListInferenceComponentsInput) (*ListInferenceComponentsOutput, error) {
 	acct := auth.AccountFrom(ctx)
-	limit := int32(10)
-	if in.MaxResults != nil {
-		if *in.MaxResults < 1 || *in.MaxResults > 100 {
-			return nil, validation("1 validation error detected: Value '%d' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 100", *in.MaxResults)
-		}
-		limit = *in.MaxResults
+	limit := 10
+	if in.MaxResults != nil && *in.MaxResults > 0 { // the wire checks 1..100
+		limit = min(int(*in.MaxResults), 100)
 	}
-	switch in.SortBy {
-	case "", "Name", "CreationTime", "Status":
-	default:
-		return nil, validation("1 validation error detected: Value '%s' at 'sortBy' failed to satisfy constraint: Member must satisfy enum value set: [Name, CreationTime, Status]", in.SortBy)
-	}
-	switch in.SortOrder {
-	case "", "Ascending", "Descending":
-	default:
-		return nil, validation("1 validation error detected: Value '%s' at 'sortOrder' failed to satisfy constraint: Member must satisfy enum value set: [Ascending, Descending]", in.SortOrder)
-	}
-	switch in.StatusEquals {
-	case "", serving.StatusInService, serving.StatusCreating, serving.StatusUpdating, serving.StatusFailed, serving.StatusDeleting:
-	default:
-		return nil, validation("1 validation error detected: Value '%s' at 'statusEquals' failed to satisfy constraint: Member must satisfy enum value set: [InService, Creating, Updating, Failed, Deleting]", in.StatusEquals)
-	}
-	offset := 0
-	if in.NextToken != "" {
-		b, err := base64.RawURLEncoding.DecodeString(in.NextToken)
-		n, err2 := strconv.Atoi(string(b))
-		if err != nil || err2 != nil || n < 0 {
-			return nil, validation("Invalid NextToken %q.", in.NextToken)
-		}
-		offset = n
+	offset, err := openToken(acct, in)
+	if err != nil {
+		return nil, err
 	}
 	a.mu.Lock()
 	var all []InferenceComponentSummary
@@ -746,10 +724,10 @@ func (a *API) ListInferenceComponents(ctx context.Context, in *ListInferenceComp
 	})
 	out := &ListInferenceComponentsOutput{InferenceComponents: []InferenceComponentSummary{}}
 	if offset < len(all) {
-		end := min(offset+int(limit), len(all))
+		end := min(offset+limit, len(all))
 		out.InferenceComponents = all[offset:end]
 		if end < len(all) {
-			out.NextToken = base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(end)))
+			out.NextToken = issueToken(acct, in, end)
 		}
 	}
 	return out, nil
@@ -758,9 +736,6 @@ func (a *API) ListInferenceComponents(ctx context.Context, in *ListInferenceComp
 // UpdateInferenceComponentRuntimeConfig changes the desired copy count.
 func (a *API) UpdateInferenceComponentRuntimeConfig(ctx context.Context, in *UpdateInferenceComponentRuntimeConfigInput) (*InferenceComponentArnOutput, error) {
 	acct := auth.AccountFrom(ctx)
-	if err := checkName("inferenceComponentName", in.InferenceComponentName); err != nil {
-		return nil, err
-	}
 	if in.DesiredRuntimeConfig == nil || in.DesiredRuntimeConfig.CopyCount == nil {
 		return nil, validation("1 validation error detected: Value null at 'desiredRuntimeConfig.copyCount' failed to satisfy constraint: Member must not be null")
 	}
@@ -801,7 +776,7 @@ func (a *API) SetCopyCount(ctx context.Context, account, name string, n int32) e
 		return validation("Inference component %q is in Failed status and cannot be updated: %s", a.arn(account, "inference-component", name), rs.FailureReason)
 	}
 	old, oldMod := c.CopyCount, c.Modified
-	c.CopyCount, c.Modified = n, a.clk.Now().UTC()
+	c.CopyCount, c.Modified = n, a.now()
 	if err := a.save(); err != nil {
 		c.CopyCount, c.Modified = old, oldMod
 		return err
@@ -831,9 +806,6 @@ func (a *API) ComponentState(ctx context.Context, account, name string) (serving
 // DeleteInferenceComponent stops a component's copies (draining them) and deletes it.
 func (a *API) DeleteInferenceComponent(ctx context.Context, in *InferenceComponentNameInput) (*empty, error) {
 	acct := auth.AccountFrom(ctx)
-	if err := checkName("inferenceComponentName", in.InferenceComponentName); err != nil {
-		return nil, err
-	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	k := key(acct, in.InferenceComponentName)
@@ -850,4 +822,43 @@ func (a *API) DeleteInferenceComponent(ctx context.Context, in *InferenceCompone
 		return nil, fmt.Errorf("stopping inference component %s: %w", c.Name, err)
 	}
 	return &empty{}, nil
+}
+
+// tokenMAC binds a NextToken to the account, the listing's filters and sort, and the offset,
+// so a token that was altered or is replayed with other filters is refused.
+func tokenMAC(acct string, in *ListInferenceComponentsInput, offset int) []byte {
+	q := *in
+	q.NextToken, q.MaxResults = "", nil
+	filter, _ := json.Marshal(&q)
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%d", acct, filter, offset)
+	return h.Sum(nil)[:12]
+}
+
+func issueToken(acct string, in *ListInferenceComponentsInput, offset int) string {
+	enc := base64.RawURLEncoding
+	return enc.EncodeToString([]byte(strconv.Itoa(offset))) + "." + enc.EncodeToString(tokenMAC(acct, in, offset))
+}
+
+// openToken returns the offset a NextToken resumes at (0 without a token).
+func openToken(acct string, in *ListInferenceComponentsInput) (int, error) {
+	if in.NextToken == "" {
+		return 0, nil
+	}
+	invalid := validation("Invalid pagination token %q: pass the NextToken of the previous response unchanged, with the same filters and sort.", in.NextToken)
+	enc := base64.RawURLEncoding
+	o, m, ok := strings.Cut(in.NextToken, ".")
+	if !ok {
+		return 0, invalid
+	}
+	ob, err1 := enc.DecodeString(o)
+	mac, err2 := enc.DecodeString(m)
+	if err1 != nil || err2 != nil {
+		return 0, invalid
+	}
+	n, err := strconv.Atoi(string(ob))
+	if err != nil || n < 0 || !hmac.Equal(mac, tokenMAC(acct, in, n)) {
+		return 0, invalid
+	}
+	return n, nil
 }

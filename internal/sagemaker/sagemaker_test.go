@@ -27,6 +27,7 @@ import (
 const acct = "111122223333"
 
 type env struct {
+	url string
 	rt  *serving.Runtime
 	api *sagemaker.API
 	sm  *sm.Client
@@ -35,12 +36,19 @@ type env struct {
 
 func newEnv(t *testing.T, dataDir string, mod func(*serving.Options)) *env {
 	t.Helper()
+	return newEnvClock(t, dataDir, mod, nil)
+}
+
+// newEnvClock is newEnv with the clock of the SageMaker API (creation and modification
+// times); the runtime keeps the real clock, since its copies are real processes.
+func newEnvClock(t *testing.T, dataDir string, mod func(*serving.Options), clk clock.Clock) *env {
+	t.Helper()
 	o := serving.Options{Clock: clock.Real{}, Commands: testCommands, HostCPUs: 8, StopGrace: 5 * time.Second, PingInterval: 10 * time.Millisecond}
 	if mod != nil {
 		mod(&o)
 	}
 	rt := serving.New(o)
-	api, err := sagemaker.NewAPI(sagemaker.Options{Runtime: rt, Region: "us-west-2", DataDir: dataDir})
+	api, err := sagemaker.NewAPI(sagemaker.Options{Runtime: rt, Region: "us-west-2", DataDir: dataDir, Clock: clk})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,6 +61,7 @@ func newEnv(t *testing.T, dataDir string, mod func(*serving.Options)) *env {
 	t.Cleanup(func() { srv.Close(); _ = rt.Close() })
 	creds := credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", "")
 	return &env{
+		url: srv.URL,
 		rt:  rt,
 		api: api,
 		sm: sm.New(sm.Options{Region: "us-west-2", BaseEndpoint: aws.String(srv.URL), Credentials: creds,
@@ -119,7 +128,7 @@ func TestEndToEnd(t *testing.T) {
 	e.setup(t, map[string]string{"SCALED_MODEL_SERVICE_TIME_MEAN": "1ms"})
 
 	_, err := createIC(ctx, e, 0)
-	if got := apiCode(err); !strings.HasPrefix(got, "ValidationException: Inference components copy count an integer larger than 0") {
+	if got := apiCode(err); got != "ValidationException: Inference components copy count an integer larger than 0" {
 		t.Fatalf("CopyCount 0: %v", err)
 	}
 	out, err := createIC(ctx, e, 1)
@@ -305,13 +314,13 @@ func TestValidation(t *testing.T) {
 					ComputeResourceRequirements: &smtypes.InferenceComponentComputeResourceRequirements{MinMemoryRequiredInMb: aws.Int32(128)}},
 				RuntimeConfig: &smtypes.InferenceComponentRuntimeConfig{CopyCount: aws.Int32(1)}})
 			return err
-		}, `ValidationException: Could not find endpoint "nope".`},
+		}, `ValidationException: Could not find endpoint "arn:aws:sagemaker:us-west-2:111122223333:endpoint/nope".`},
 		{"missing memory", func() error {
 			_, err := e.sm.CreateInferenceComponent(ctx, &sm.CreateInferenceComponentInput{InferenceComponentName: aws.String("x"), EndpointName: aws.String("ep"),
 				Specification: &smtypes.InferenceComponentSpecification{ModelName: aws.String("m")},
 				RuntimeConfig: &smtypes.InferenceComponentRuntimeConfig{CopyCount: aws.Int32(1)}})
 			return err
-		}, "ValidationException: 1 validation error detected: Value null at 'specification.computeResourceRequirements.minMemoryRequiredInMb'"},
+		}, "ValidationException: Specification.ComputeResourceRequirements with MinMemoryRequiredInMb is required for inference component x"},
 		{"update unknown", func() error {
 			_, err := e.sm.UpdateInferenceComponentRuntimeConfig(ctx, &sm.UpdateInferenceComponentRuntimeConfigInput{InferenceComponentName: aws.String("nope"),
 				DesiredRuntimeConfig: &smtypes.InferenceComponentRuntimeConfig{CopyCount: aws.Int32(1)}})

@@ -25,8 +25,13 @@ func (e *Epoch) UnmarshalJSON(b []byte) error {
 	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 		return fmt.Errorf("timestamp %s: want epoch seconds", b)
 	}
-	sec, frac := math.Modf(f)
-	*e = Epoch(time.Unix(int64(sec), int64(frac*1e9)).UTC())
+	// Round to microseconds: 1767323045.123 is not exact in binary, and truncating it
+	// would give a time just before .123, off by one in exclusive comparisons.
+	us := math.Round(f * 1e6)
+	if math.Abs(us) > math.MaxInt64/2 {
+		return fmt.Errorf("timestamp %s: out of range", b)
+	}
+	*e = Epoch(time.UnixMicro(int64(us)).UTC())
 	return nil
 }
 
