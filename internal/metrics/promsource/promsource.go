@@ -90,10 +90,19 @@ type TemplateData struct {
 }
 
 // Template functions: {{regex .RawDimensions.X}} escapes a value for a =~ matcher,
-// {{quote .RawDimensions.X}} escapes and quotes a value as a PromQL string.
+// {{quote .RawDimensions.X}} escapes and quotes a value as a PromQL string, and
+// {{quantile .Statistic}} turns a percentile statistic (p99, p99.9) into the φ of PromQL's
+// histogram_quantile and quantile_over_time (0.99, 0.999); any other statistic is an error.
 var funcs = template.FuncMap{
 	"regex": func(s string) string { return escape(regexp.QuoteMeta(s)) },
 	"quote": func(s string) string { return `"` + escape(s) + `"` },
+	"quantile": func(stat string) (string, error) {
+		q, err := metrics.ParsePercentile(stat)
+		if err != nil {
+			return "", err
+		}
+		return strconv.FormatFloat(q, 'g', -1, 64), nil
+	},
 }
 
 func escape(s string) string {

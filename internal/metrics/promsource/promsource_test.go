@@ -136,6 +136,37 @@ func TestQuery(t *testing.T) {
 	}
 }
 
+// TestQuantileTemplate: a rule serving percentile statistics renders histogram_quantile
+// with the φ of the statistic asked for; a statistic that is not a percentile is an error.
+func TestQuantileTemplate(t *testing.T) {
+	s := newSource(t, &fakeProm{}, Config{Rules: []Rule{{
+		MetricName: "ModelLatency", Statistics: []string{"p50", "p90", "p99.9", "Average"},
+		Query: `histogram_quantile({{quantile .Statistic}}, sum by (le) (rate(latency_bucket{component={{quote .RawDimensions.InferenceComponentName}}}[{{.Period}}])))`,
+	}}})
+	tests := []struct{ stat, want, err string }{
+		{"p90", `histogram_quantile(0.9, sum by (le) (rate(latency_bucket{component="ic-1"}[60s])))`, ""},
+		{"p99.9", `histogram_quantile(0.999, sum by (le) (rate(latency_bucket{component="ic-1"}[60s])))`, ""},
+		{"p50", `histogram_quantile(0.5, sum by (le) (rate(latency_bucket{component="ic-1"}[60s])))`, ""},
+		{"Average", "", "percentile"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.stat, func(t *testing.T) {
+			q := metrics.Query{Metric: ic("ic-1"), Statistic: tt.stat, Start: t0.Add(-time.Hour), End: t0, Period: time.Minute}
+			q.Metric.Name = "ModelLatency"
+			got, err := s.PromQL(q)
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("PromQL(%s) = %q, %v; want an error about %q", tt.stat, got, err, tt.err)
+				}
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Errorf("PromQL(%s) = %q, %v; want %q", tt.stat, got, err, tt.want)
+			}
+		})
+	}
+}
+
 func nan() float64 { z := 0.0; return z / z }
 
 func TestQueryErrors(t *testing.T) {
