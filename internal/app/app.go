@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -92,9 +93,11 @@ func New(ctx context.Context, cfg config.Config, o Options) (a *App, err error) 
 		o.Getenv = os.Getenv
 	}
 	a = &App{cfg: cfg, log: o.Logger, clk: o.Clock}
+	// Error returns set a to nil; release what was opened through this copy.
+	partial := a
 	defer func() {
 		if err != nil {
-			a.Close()
+			_ = partial.Close()
 		}
 	}()
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
@@ -263,9 +266,20 @@ func New(ctx context.Context, cfg config.Config, o Options) (a *App, err error) 
 			return nil, fmt.Errorf("listening on %s: %w", cfg.Addr, err)
 		}
 	}
-	a.Endpoint = "http://" + a.listener.Addr().String()
+	scheme := "http"
+	if cfg.TLSCertFile != "" {
+		cert, err := tls.LoadX509KeyPair(cfg.TLSCertFile, cfg.TLSKeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("loading the TLS certificate %s and key %s: %w", cfg.TLSCertFile, cfg.TLSKeyFile, err)
+		}
+		a.listener = tls.NewListener(a.listener, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+		scheme = "https"
+	} else if !isLoopback(a.listener.Addr()) {
+		o.Logger.Warn("serving plain HTTP on a non-loopback address: signatures protect requests from tampering but not from being read; use --tls-cert and --tls-key", "addr", a.listener.Addr().String())
+	}
+	a.Endpoint = scheme + "://" + a.listener.Addr().String()
 	info := bannerInfo{Endpoint: a.Endpoint, Region: cfg.Region, Insecure: cfg.Insecure, AccessKeyID: a.Credential.AccessKeyID,
-		SecretAccessKey: a.Credential.SecretAccessKey, Generated: a.generated}
+		SecretAccessKey: a.Credential.SecretAccessKey, Generated: a.generated, TLSCertFile: cfg.TLSCertFile}
 	if a.Credential.Profile != envProfile {
 		info.CredentialsPath = cfg.CredentialsPath()
 	}
@@ -274,6 +288,12 @@ func New(ctx context.Context, cfg config.Config, o Options) (a *App, err error) 
 		o.Logger.Warn("INSECURE MODE: request signatures are not verified")
 	}
 	return a, nil
+}
+
+// isLoopback reports whether addr is a loopback TCP address.
+func isLoopback(addr net.Addr) bool {
+	ta, ok := addr.(*net.TCPAddr)
+	return ok && ta.IP.IsLoopback()
 }
 
 // metricResolution is the bucket width of the local runtime's metrics.

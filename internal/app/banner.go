@@ -17,6 +17,9 @@ type bannerInfo struct {
 	AccessKeyID, SecretAccessKey string
 	CredentialsPath              string // "" when the keys come from the environment
 	Generated                    bool
+	// TLSCertFile is the served certificate (HTTPS), for AWS_CA_BUNDLE when it is
+	// self-signed.
+	TLSCertFile string
 }
 
 // banner tells a newcomer how to reach the server with the tools they already use.
@@ -41,6 +44,9 @@ func banner(w io.Writer, in bannerInfo) {
 	default:
 		fmt.Fprintf(&b, "  accepted key: %s (from SCALED_ACCESS_KEY_ID)\n", in.AccessKeyID)
 		fmt.Fprintf(&b, "  export AWS_REGION=%s AWS_DEFAULT_REGION=%s\n", in.Region, in.Region)
+	}
+	if in.TLSCertFile != "" {
+		fmt.Fprintf(&b, "  export AWS_CA_BUNDLE=%s   # only if the certificate is not signed by a CA your system trusts\n", absPath(in.TLSCertFile))
 	}
 	fmt.Fprintf(&b, "  export AWS_ENDPOINT_URL=%s   # honoured by AWS CLI >= 2.13, boto3 >= 1.28 and aws-sdk-go-v2\n\n", in.Endpoint)
 	fmt.Fprintf(&b, "  aws application-autoscaling describe-scalable-targets --service-namespace sagemaker --endpoint-url %s\n\n", in.Endpoint)

@@ -28,6 +28,10 @@ type Config struct {
 	CredentialsFile string `json:"credentialsFile"`
 	// Insecure skips signature verification (development only).
 	Insecure bool `json:"insecure"`
+	// TLSCertFile and TLSKeyFile, when both set, serve HTTPS with this PEM certificate
+	// (chain) and key instead of plain HTTP.
+	TLSCertFile string `json:"tlsCertFile"`
+	TLSKeyFile  string `json:"tlsKeyFile"`
 	// Store is "sqlite" (embedded, default) or "postgres".
 	Store string `json:"store"`
 	// PostgresDSN is the connection string when Store is "postgres".
@@ -150,6 +154,8 @@ var Env = []struct{ Name, Flag string }{
 	{"SCALED_HOLD_WHEN_ZERO", "hold-when-zero"},
 	{"SCALED_METRIC_RESOLUTION", "metric-resolution"},
 	{"SCALED_MAX_BODY_BYTES", "max-body-bytes"},
+	{"SCALED_TLS_CERT", "tls-cert"},
+	{"SCALED_TLS_KEY", "tls-key"},
 	{"SCALED_LOG_LEVEL", "log-level"},
 	{"SCALED_PROMETHEUS_CONFIG", "prometheus-config"},
 }
@@ -161,6 +167,8 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Region, "region", c.Region, "AWS region to answer as (env SCALED_REGION)")
 	fs.StringVar(&c.CredentialsFile, "credentials", c.CredentialsFile, "AWS shared-credentials file of accepted keys; default <data-dir>/credentials, generated on first start (env SCALED_CREDENTIALS)")
 	fs.BoolVar(&c.Insecure, "insecure", c.Insecure, "DEVELOPMENT ONLY: accept requests without a valid signature (env SCALED_INSECURE)")
+	fs.StringVar(&c.TLSCertFile, "tls-cert", c.TLSCertFile, "PEM certificate (chain) to serve HTTPS with; needs --tls-key (env SCALED_TLS_CERT)")
+	fs.StringVar(&c.TLSKeyFile, "tls-key", c.TLSKeyFile, "PEM private key of --tls-cert (env SCALED_TLS_KEY)")
 	fs.StringVar(&c.Store, "store", c.Store, "state store: sqlite or postgres (env SCALED_STORE)")
 	fs.StringVar(&c.PostgresDSN, "postgres-dsn", c.PostgresDSN, "PostgreSQL connection string for --store postgres (env SCALED_POSTGRES_DSN)")
 	fs.StringVar(&c.PostgresSchema, "postgres-schema", c.PostgresSchema, "PostgreSQL schema for scaled's tables, created if missing (env SCALED_POSTGRES_SCHEMA)")
@@ -248,6 +256,9 @@ func (c *Config) Validate() error {
 	}
 	if c.DataDir == "" {
 		errs = append(errs, errors.New("data-dir must not be empty"))
+	}
+	if (c.TLSCertFile == "") != (c.TLSKeyFile == "") {
+		errs = append(errs, errors.New("tls-cert and tls-key must be given together"))
 	}
 	if c.Region == "" {
 		errs = append(errs, errors.New("region must not be empty"))
