@@ -132,3 +132,38 @@ func TestAPIRejectsBadPolicyBody(t *testing.T) {
 		t.Errorf("error = %v, want the API's ValidationException for PutScalingPolicy[0]", err)
 	}
 }
+
+// TestExampleScenariosRun replays the Azure code trace through every scenario in
+// examples/sim: each loads, runs and serves requests, and the latency-percentile policy
+// (p90 of OverheadLatency, a percentile over the fleet's per-request waits) really acts:
+// it scales out further than invocation tracking alone.
+func TestExampleScenariosRun(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "..", "examples", "sim", "*.json"))
+	if err != nil || len(files) < 7 {
+		t.Fatalf("example scenarios: %v %v", files, err)
+	}
+	args := append([]string{"--trace", filepath.Join("..", "..", "testdata", "traces", "azure-llm-2023-code.csv"), "--format", "azure-llm", "--json"}, files...)
+	var out, errb bytes.Buffer
+	if code := Main(context.Background(), args, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	var got struct {
+		Reports []Report `json:"reports"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+		t.Fatalf("JSON output: %v", err)
+	}
+	peak := map[string]int{}
+	for _, r := range got.Reports {
+		if r.Requests.Served == 0 {
+			t.Errorf("%s served nothing", r.Scenario)
+		}
+		peak[r.Scenario] = r.PeakCopies
+	}
+	if len(peak) != len(files) {
+		t.Fatalf("reports for %v, want one per file of %v", peak, files)
+	}
+	if peak["tt-latency-p90"] <= peak["tt-invocations"] {
+		t.Errorf("peak copies: tt-latency-p90 %d, tt-invocations %d; the p90 wait policy should add copies", peak["tt-latency-p90"], peak["tt-invocations"])
+	}
+}
