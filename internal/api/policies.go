@@ -138,20 +138,18 @@ func (s *service) putScalingPolicyOnce(ctx context.Context, k model.PolicyKey, i
 		alarms = model.ManagedAlarms(t, p, s.region, s.timing)
 		p.Alarms = model.AlarmsOf(alarms)
 	}
-	saved, err := s.store.PutPolicy(ctx, p)
+	// The policy and its managed alarms are written in one transaction; an alarm that exists
+	// keeps its state, alarms the policy no longer needs are deleted.
+	now := s.clock.Now().UTC()
+	for i := range alarms {
+		alarms[i].ConfigUpdatedAt, alarms[i].StateUpdatedAt = now, now
+	}
+	saved, err := s.store.PutPolicyAlarms(ctx, p, alarms)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, targetNotFound(k.TargetKey)
 	}
 	if err != nil {
 		return nil, wrapf(err, "writing scaling policy")
-	}
-	if err := s.writeAlarms(ctx, k.Account, alarms); err != nil {
-		return nil, err
-	}
-	if exists {
-		if err := s.deleteStaleAlarms(ctx, k.Account, cur.Alarms, saved.Alarms); err != nil {
-			return nil, err
-		}
 	}
 	return &putScalingPolicyOut{PolicyARN: saved.ARN, Alarms: saved.Alarms}, nil
 }
@@ -215,46 +213,6 @@ func (s *service) alarmNames(t model.ScalableTarget, p model.ScalingPolicy) []mo
 		out = append(out, model.Alarm{AlarmName: name})
 	}
 	return out
-}
-
-// writeAlarms creates or rewrites managed alarms, keeping the state of alarms that exist.
-func (s *service) writeAlarms(ctx context.Context, account string, alarms []model.MetricAlarm) error {
-	now := s.clock.Now().UTC()
-	for _, a := range alarms {
-		err := retryCAS(ctx, func() error {
-			a := a
-			a.ConfigUpdatedAt = now
-			old, err := s.store.GetAlarm(ctx, account, a.AlarmName)
-			switch {
-			case err == nil:
-				a.StateValue, a.StateReason, a.StateReasonData, a.StateUpdatedAt = old.StateValue, old.StateReason, old.StateReasonData, old.StateUpdatedAt
-				a.Revision = old.Revision
-			case errors.Is(err, store.ErrNotFound):
-				a.StateUpdatedAt = now
-				a.Revision = 0
-			default:
-				return wrapf(err, "reading alarm %s", a.AlarmName)
-			}
-			_, err = s.store.PutAlarm(ctx, a)
-			return wrapf(err, "writing alarm %s", a.AlarmName)
-		})
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (s *service) deleteStaleAlarms(ctx context.Context, account string, old, kept []model.Alarm) error {
-	for _, a := range old {
-		if slices.ContainsFunc(kept, func(k model.Alarm) bool { return k.AlarmName == a.AlarmName }) {
-			continue
-		}
-		if err := s.store.DeleteAlarm(ctx, account, a.AlarmName); err != nil && !errors.Is(err, store.ErrNotFound) {
-			return wrapf(err, "deleting alarm %s", a.AlarmName)
-		}
-	}
-	return nil
 }
 
 func (s *service) listAllPolicies(ctx context.Context, k model.TargetKey) ([]model.ScalingPolicy, error) {

@@ -121,6 +121,12 @@ type Policies interface {
 	ListPolicies(ctx context.Context, f PolicyFilter) (items []model.ScalingPolicy, next string, err error)
 	// DeletePolicy removes the policy and the alarms it manages.
 	DeletePolicy(ctx context.Context, k model.PolicyKey) error
+	// PutPolicyAlarms is PutPolicy and, in the same transaction, the complete set of alarms
+	// the policy manages (target tracking): each alarm is created or rewritten, an existing
+	// alarm of the same name keeping its state (StateValue, StateReason, StateReasonData,
+	// StateUpdatedAt), and every other alarm whose ManagedBy is p.ARN is deleted. Either all
+	// of it is stored or none of it, so a crash never leaves a policy without its alarms.
+	PutPolicyAlarms(ctx context.Context, p model.ScalingPolicy, alarms []model.MetricAlarm) (model.ScalingPolicy, error)
 }
 
 // Schedules stores scheduled actions. PutScheduledAction fails with ErrNotFound if the

@@ -203,6 +203,48 @@ func (s *Store) PutPolicy(_ context.Context, p model.ScalingPolicy) (model.Scali
 	return p, nil
 }
 
+// PutPolicyAlarms writes a policy and the complete set of alarms it manages at once (see
+// store.Policies).
+func (s *Store) PutPolicyAlarms(_ context.Context, p model.ScalingPolicy, alarms []model.MetricAlarm) (model.ScalingPolicy, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.targets.m[p.TargetKey] == nil {
+		return model.ScalingPolicy{}, fmt.Errorf("put %s: target: %w", policyString(p.PolicyKey), store.ErrNotFound)
+	}
+	e := s.policies.m[p.PolicyKey]
+	var stored int64
+	if e != nil {
+		stored = e.val.Revision
+	}
+	if err := casErr(policyString(p.PolicyKey), p.Revision, e != nil, stored); err != nil {
+		return model.ScalingPolicy{}, err
+	}
+	p.Revision++
+	if e == nil {
+		s.seq++
+		s.policies.insert(s.seq, p.PolicyKey, clonePolicy(p))
+	} else {
+		e.val = clonePolicy(p)
+	}
+	keep := map[alarmKey]bool{}
+	for _, a := range alarms {
+		k := alarmKey{a.Account, a.AlarmName}
+		old, exists := s.alarms[k]
+		if exists {
+			a.StateValue, a.StateReason, a.StateReasonData, a.StateUpdatedAt = old.StateValue, old.StateReason, old.StateReasonData, old.StateUpdatedAt
+		}
+		a.Revision = old.Revision + 1
+		s.alarms[k] = cloneAlarm(a)
+		keep[k] = true
+	}
+	for k, a := range s.alarms {
+		if k.account == p.Account && a.ManagedBy == p.ARN && !keep[k] {
+			delete(s.alarms, k)
+		}
+	}
+	return p, nil
+}
+
 // GetPolicy returns one policy.
 func (s *Store) GetPolicy(_ context.Context, k model.PolicyKey) (model.ScalingPolicy, error) {
 	s.mu.RLock()

@@ -592,6 +592,20 @@ func alarmString(account, name string) string {
 
 // PutAlarm creates or replaces an alarm (Revision 0) or compare-and-swap updates it.
 func (s *Store) PutAlarm(ctx context.Context, a model.MetricAlarm) (model.MetricAlarm, error) {
+	var out model.MetricAlarm
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		out, err = s.putAlarm(ctx, tx, a)
+		return err
+	})
+	if err != nil {
+		return model.MetricAlarm{}, err
+	}
+	return out, nil
+}
+
+// putAlarm is PutAlarm inside tx.
+func (s *Store) putAlarm(ctx context.Context, tx *sql.Tx, a model.MetricAlarm) (model.MetricAlarm, error) {
 	rev := a.Revision
 	a.Revision = 0
 	doc, err := encode(a)
@@ -600,40 +614,90 @@ func (s *Store) PutAlarm(ctx context.Context, a model.MetricAlarm) (model.Metric
 	}
 	what := alarmString(a.Account, a.AlarmName)
 	var newRev int64
-	err = s.write(ctx, func(tx *sql.Tx) error {
-		if rev == 0 {
-			err := s.queryRow(ctx, tx, `INSERT INTO alarms (account, name, managed_by, revision, doc) VALUES (?, ?, ?, 1, ?)
+	if rev == 0 {
+		err := s.queryRow(ctx, tx, `INSERT INTO alarms (account, name, managed_by, revision, doc) VALUES (?, ?, ?, 1, ?)
 ON CONFLICT (account, name) DO UPDATE SET managed_by = excluded.managed_by, doc = excluded.doc, revision = alarms.revision + 1
 RETURNING revision`, a.Account, a.AlarmName, a.ManagedBy, doc).Scan(&newRev)
-			if err != nil {
-				return fmt.Errorf("put %s: %w", what, err)
-			}
-		} else {
-			if err := s.cas(ctx, tx, casWrite{
-				table: "alarms", what: what,
-				where: "account = ? AND name = ?", whereArg: []any{a.Account, a.AlarmName}, rev: rev,
-				set: []string{"managed_by", "doc"}, setVals: []any{a.ManagedBy, doc},
-			}); err != nil {
-				return err
-			}
-			newRev = rev + 1
+		if err != nil {
+			return model.MetricAlarm{}, fmt.Errorf("put %s: %w", what, err)
 		}
-		if _, err := s.exec(ctx, tx, "DELETE FROM alarm_actions WHERE account = ? AND name = ?", a.Account, a.AlarmName); err != nil {
-			return fmt.Errorf("put %s: actions: %w", what, err)
+	} else {
+		if err := s.cas(ctx, tx, casWrite{
+			table: "alarms", what: what,
+			where: "account = ? AND name = ?", whereArg: []any{a.Account, a.AlarmName}, rev: rev,
+			set: []string{"managed_by", "doc"}, setVals: []any{a.ManagedBy, doc},
+		}); err != nil {
+			return model.MetricAlarm{}, err
 		}
-		for _, act := range a.AlarmActions {
-			if _, err := s.exec(ctx, tx, "INSERT INTO alarm_actions (account, name, action_arn) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-				a.Account, a.AlarmName, act); err != nil {
-				return fmt.Errorf("put %s: actions: %w", what, err)
+		newRev = rev + 1
+	}
+	if _, err := s.exec(ctx, tx, "DELETE FROM alarm_actions WHERE account = ? AND name = ?", a.Account, a.AlarmName); err != nil {
+		return model.MetricAlarm{}, fmt.Errorf("put %s: actions: %w", what, err)
+	}
+	for _, act := range a.AlarmActions {
+		if _, err := s.exec(ctx, tx, "INSERT INTO alarm_actions (account, name, action_arn) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+			a.Account, a.AlarmName, act); err != nil {
+			return model.MetricAlarm{}, fmt.Errorf("put %s: actions: %w", what, err)
+		}
+	}
+	a.Revision = newRev
+	return a, nil
+}
+
+// PutPolicyAlarms writes a policy and the complete set of alarms it manages in one
+// transaction (see store.Policies).
+func (s *Store) PutPolicyAlarms(ctx context.Context, p model.ScalingPolicy, alarms []model.MetricAlarm) (model.ScalingPolicy, error) {
+	rev := p.Revision
+	p.Revision = 0
+	doc, err := encode(p)
+	if err != nil {
+		return model.ScalingPolicy{}, err
+	}
+	what := policyString(p.PolicyKey)
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		if err := s.requireTarget(ctx, tx, p.TargetKey, what); err != nil {
+			return err
+		}
+		if err := s.cas(ctx, tx, casWrite{
+			table: "policies", what: what,
+			where: keyWhere + " AND name = ?", whereArg: keyArgs(p.TargetKey, p.Name), rev: rev,
+			cols: []string{"account", "namespace", "resource_id", "dimension", "name", "arn", "doc"},
+			vals: keyArgs(p.TargetKey, p.Name, p.ARN, doc),
+			set:  []string{"arn", "doc"}, setVals: []any{p.ARN, doc},
+		}); err != nil {
+			return err
+		}
+		names := make([]any, 0, len(alarms)+2)
+		names = append(names, p.Account, p.ARN)
+		for _, a := range alarms {
+			old, err := scanAlarm(s.queryRow(ctx, tx, "SELECT "+alarmCols+" FROM alarms WHERE account = ? AND name = ?", a.Account, a.AlarmName))
+			switch {
+			case err == nil:
+				a.StateValue, a.StateReason, a.StateReasonData, a.StateUpdatedAt = old.StateValue, old.StateReason, old.StateReasonData, old.StateUpdatedAt
+			case errors.Is(err, sql.ErrNoRows):
+			default:
+				return fmt.Errorf("%s: reading %s: %w", what, alarmString(a.Account, a.AlarmName), err)
 			}
+			a.Revision = 0
+			if _, err := s.putAlarm(ctx, tx, a); err != nil {
+				return fmt.Errorf("%s: %w", what, err)
+			}
+			names = append(names, a.AlarmName)
+		}
+		stale := "DELETE FROM alarms WHERE account = ? AND managed_by = ?"
+		if len(alarms) > 0 {
+			stale += " AND name NOT IN (" + placeholders(len(alarms)) + ")"
+		}
+		if _, err := s.exec(ctx, tx, stale, names...); err != nil {
+			return fmt.Errorf("%s: stale managed alarms: %w", what, err)
 		}
 		return nil
 	})
 	if err != nil {
-		return model.MetricAlarm{}, err
+		return model.ScalingPolicy{}, err
 	}
-	a.Revision = newRev
-	return a, nil
+	p.Revision = rev + 1
+	return p, nil
 }
 
 const alarmCols = "account, name, revision, doc"

@@ -40,6 +40,7 @@ func Run(t *testing.T, open Opener) {
 		{"TargetState", testTargetState},
 		{"DeleteTargetCascade", testDeleteTargetCascade},
 		{"DeletePolicyAlarms", testDeletePolicyAlarms},
+		{"PutPolicyAlarms", testPutPolicyAlarms},
 		{"AccountIsolation", testAccountIsolation},
 		{"TargetFilters", testTargetFilters},
 		{"PolicyFilters", testPolicyFilters},
@@ -519,6 +520,82 @@ func testDeletePolicyAlarms(t *testing.T, open Opener) {
 	alarms, _ := must2[model.MetricAlarm](t)(s.ListAlarms(ctx, store.AlarmFilter{Account: acct1}))
 	if d := cmp.Diff([]string{acct1 + "/p2-high", acct1 + "/p2-low", acct1 + "/user"}, alarmNames(alarms)); d != "" {
 		t.Errorf("alarms after DeletePolicy (-want +got):\n%s", d)
+	}
+}
+
+// testPutPolicyAlarms: the policy and its managed alarms are written together; rewriting
+// keeps the state of alarms that stay, deletes managed alarms that go, and leaves other
+// policies' and users' alarms alone; a failed compare-and-swap or a missing target writes
+// nothing.
+func testPutPolicyAlarms(t *testing.T, open Opener) {
+	s := open(t)
+	ctx := ctxFor(t)
+	k := tkey(acct1, "a")
+	putTarget(t, s, k)
+	managed := func(p model.ScalingPolicy, names ...string) []model.MetricAlarm {
+		var out []model.MetricAlarm
+		for _, n := range names {
+			a := newAlarm(acct1, n)
+			a.ManagedBy = p.ARN
+			a.AlarmActions = []string{p.ARN}
+			a.StateValue = "INSUFFICIENT_DATA"
+			out = append(out, a)
+		}
+		return out
+	}
+	p := newTTPolicy(pkey(k, "p1"))
+	p1 := ok(s.PutPolicyAlarms(ctx, p, managed(p, "p1-high", "p1-low"))).must(t)
+	other := ok(s.PutPolicy(ctx, newTTPolicy(pkey(k, "p2")))).must(t)
+	oa := newAlarm(acct1, "p2-high")
+	oa.ManagedBy = other.ARN
+	ok(s.PutAlarm(ctx, oa)).must(t)
+	ok(s.PutAlarm(ctx, newAlarm(acct1, "user"))).must(t)
+
+	// The control loop records a state on the high alarm.
+	high := ok(s.GetAlarm(ctx, acct1, "p1-high")).must(t)
+	high.StateValue, high.StateReason = "ALARM", "Threshold Crossed"
+	ok(s.PutAlarm(ctx, high)).must(t)
+
+	// Rewrite: the high alarm stays (new threshold, old state), the low one goes, a new one comes.
+	next := managed(p1, "p1-high", "p1-extra")
+	next[0].Threshold = 42
+	p1 = ok(s.PutPolicyAlarms(ctx, p1, next)).must(t)
+	alarms, _ := must2[model.MetricAlarm](t)(s.ListAlarms(ctx, store.AlarmFilter{Account: acct1}))
+	if d := cmp.Diff([]string{acct1 + "/p1-extra", acct1 + "/p1-high", acct1 + "/p2-high", acct1 + "/user"}, alarmNames(alarms)); d != "" {
+		t.Errorf("alarms after rewriting the policy (-want +got):\n%s", d)
+	}
+	got := ok(s.GetAlarm(ctx, acct1, "p1-high")).must(t)
+	if got.Threshold != 42 || got.StateValue != "ALARM" || got.StateReason != "Threshold Crossed" {
+		t.Errorf("rewritten alarm: threshold %v, state %q (%q); want 42, ALARM kept", got.Threshold, got.StateValue, got.StateReason)
+	}
+	byAction, _ := must2[model.MetricAlarm](t)(s.ListAlarms(ctx, store.AlarmFilter{Account: acct1, ActionARN: p1.ARN}))
+	if d := cmp.Diff([]string{acct1 + "/p1-extra", acct1 + "/p1-high"}, alarmNames(byAction)); d != "" {
+		t.Errorf("alarms by action (-want +got):\n%s", d)
+	}
+
+	// A stale revision writes nothing: neither the policy nor the alarms.
+	stale := p1
+	stale.Revision--
+	_, err := s.PutPolicyAlarms(ctx, stale, managed(p1, "p1-stale"))
+	wantErr(t, "PutPolicyAlarms with a stale revision", err, store.ErrConflict)
+	if _, err := s.GetAlarm(ctx, acct1, "p1-stale"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("alarm of a refused write exists (err %v)", err)
+	}
+	if _, err := s.GetAlarm(ctx, acct1, "p1-extra"); err != nil {
+		t.Errorf("alarm deleted by a refused write: %v", err)
+	}
+	// No target, nothing written.
+	gone := newTTPolicy(pkey(tkey(acct1, "gone"), "p"))
+	_, err = s.PutPolicyAlarms(ctx, gone, managed(gone, "gone-high"))
+	wantErr(t, "PutPolicyAlarms without a target", err, store.ErrNotFound)
+	if _, err := s.GetAlarm(ctx, acct1, "gone-high"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("alarm of a policy without target exists (err %v)", err)
+	}
+	// An empty set deletes every managed alarm of the policy.
+	ok(s.PutPolicyAlarms(ctx, p1, nil)).must(t)
+	alarms, _ = must2[model.MetricAlarm](t)(s.ListAlarms(ctx, store.AlarmFilter{Account: acct1}))
+	if d := cmp.Diff([]string{acct1 + "/p2-high", acct1 + "/user"}, alarmNames(alarms)); d != "" {
+		t.Errorf("alarms after an empty set (-want +got):\n%s", d)
 	}
 }
 
