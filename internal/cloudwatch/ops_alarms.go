@@ -153,7 +153,7 @@ func (h *Handler) putMetricAlarm(ctx context.Context, in *PutMetricAlarmInput) (
 			return nil, errInvalidValue("The value %d for parameter Period is not valid: use 10, 20, 30 or a multiple of 60.", *in.Period)
 		}
 		if in.ExtendedStatistic != "" {
-			if err := checkPercentile("ExtendedStatistic", in.ExtendedStatistic); err != nil {
+			if err := checkExtended("ExtendedStatistic", in.ExtendedStatistic); err != nil {
 				return nil, err
 			}
 		}

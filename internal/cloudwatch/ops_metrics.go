@@ -82,30 +82,29 @@ func checkDimensions(field string, dims []Dimension) ([]model.MetricDimension, e
 	return out, nil
 }
 
-// checkPercentile validates an extended statistic: a percentile p0 to p100. Other
-// CloudWatch extended statistics (tm, wm, tc, ts, PR, IQM) are refused as unsupported.
-func checkPercentile(field, stat string) error {
-	_, err := metrics.ParsePercentile(stat)
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, metrics.ErrUnsupportedExtendedStatistic):
-		return errInvalidValue("The value %s for parameter %s is not supported: scaled computes only percentile extended statistics (p0 to p100, such as p99 or p99.9), not trimmed or winsorized means, trimmed counts or sums, percentile ranks or IQM.", stat, field)
-	}
-	return errInvalidValue("The value %s for parameter %s is not a valid percentile statistic: specify a value between p0.0 and p100.", stat, field)
-}
-
-// checkStat validates a MetricStat.Stat: a standard statistic or a percentile.
-func checkStat(field, stat string) error {
-	if slices.Contains(validStatistics, stat) {
-		return nil
-	}
-	if _, err := metrics.ParsePercentile(stat); errors.Is(err, metrics.ErrUnsupportedExtendedStatistic) {
-		return checkPercentile(field, stat)
-	} else if err != nil {
-		return errInvalidValue("The value %s for parameter %s is not a valid statistic: use one of %s, or a percentile such as p99.", stat, field, strings.Join(validStatistics, ", "))
+// checkExtended validates an extended statistic: a percentile (p99), trimmed mean (tm90,
+// TM(10%:90%), IQM), winsorized mean, trimmed count or sum, or percentile rank (PR(:300)).
+func checkExtended(field, stat string) error {
+	if _, err := metrics.ParseExtendedStatistic(stat); err != nil {
+		return errInvalidValue("The value %s for parameter %s is not a valid extended statistic: %s.", stat, field, statReason(err))
 	}
 	return nil
+}
+
+// checkStat validates a MetricStat.Stat: a standard or an extended statistic.
+func checkStat(field, stat string) error {
+	if err := metrics.ValidateStatistic(stat); err != nil {
+		return errInvalidValue("The value %s for parameter %s is not a valid statistic: %s.", stat, field, statReason(err))
+	}
+	return nil
+}
+
+// statReason is what is wrong with a statistic, for an error message.
+func statReason(err error) string {
+	if se := (*metrics.StatisticError)(nil); errors.As(err, &se) {
+		return se.Reason
+	}
+	return err.Error()
 }
 
 func checkValue(field string, v float64) error {
@@ -544,7 +543,7 @@ func (h *Handler) getMetricStatistics(ctx context.Context, in *GetMetricStatisti
 		}
 	}
 	for i, s := range in.ExtendedStatistics {
-		if err := checkPercentile(fmt.Sprintf("ExtendedStatistics.member.%d", i+1), s); err != nil {
+		if err := checkExtended(fmt.Sprintf("ExtendedStatistics.member.%d", i+1), s); err != nil {
 			return nil, err
 		}
 	}

@@ -2,6 +2,7 @@ package cloudwatch_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -156,16 +157,24 @@ func TestSDKPercentileErrors(t *testing.T) {
 		call func() error
 		code string
 	}{
-		{"trimmed mean", gms("tm90"), "InvalidParameterValue"},
+		{"trimmed mean", gms("tm90", "TM(10%:90%)", "IQM", "wm99", "tc90", "TS(80%:)", "PR(:300)", "TC(0.005:0.030)"), ""},
+		{"upper-case single bound", gms("TM90"), "InvalidParameterValue"},
+		{"mixed bounds", gms("TM(10%:500)"), "InvalidParameterValue"},
+		{"percentile rank of percentages", gms("PR(10%:90%)"), "InvalidParameterValue"},
 		{"percentile above 100", gms("p101"), "InvalidParameterValue"},
 		{"not a statistic", gms("Average"), "InvalidParameterValue"},
 		{"eleven extended statistics", gms("p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8", "p9", "p10", "p11"), "InvalidParameterValue"},
 		{"ten extended statistics", gms("p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8", "p9", "p10"), ""},
-		{"alarm with trimmed mean", alarm("tm90"), "InvalidParameterValue"},
+		{"alarm with trimmed mean", alarm("tm90"), ""},
+		{"alarm with IQM", alarm("IQM"), ""},
+		{"alarm with lower-case range", alarm("tm(10%:90%)"), "InvalidParameterValue"},
+		{"alarm with reversed bounds", alarm("TC(90%:10%)"), "InvalidParameterValue"},
 		{"alarm with bad percentile", alarm("p99.x"), "InvalidParameterValue"},
 		{"alarm with percentile", alarm("p0.5"), ""},
 		{"metric data with bad stat", gmd("p200"), "InvalidParameterValue"},
-		{"metric data with winsorized mean", gmd("wm99"), "InvalidParameterValue"},
+		{"metric data with winsorized mean", gmd("wm99"), ""},
+		{"metric data with percentile rank", gmd("PR(100:2000)"), ""},
+		{"metric data with bad winsorized mean", gmd("WM(:)"), "InvalidParameterValue"},
 		{"metric data with lower-case stat", gmd("average"), "InvalidParameterValue"},
 		{"metric data with percentile", gmd("p50"), ""},
 		{"151 values", func() error {
@@ -208,6 +217,12 @@ func TestPercentilesJSONAndQuery(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("JSON GetMetricStatistics (-want +got):\n%s", diff)
 	}
+	got = e.jsonReq(t, "GetMetricStatistics", `{"Namespace":"App","MetricName":"M","StartTime":`+itoa(ts)+`,"EndTime":`+itoa(now.Unix())+`,"Period":60,"ExtendedStatistics":["tc50","PR(3:)"]}`)
+	want = rawResp{Status: 200, Type: "application/x-amz-json-1.0",
+		Body: `{"Label":"M","Datapoints":[{"Timestamp":1772366280,"ExtendedStatistics":{"PR(3:)":25,"tc50":2},"Unit":"None"}]}`}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("JSON GetMetricStatistics of extended statistics (-want +got):\n%s", diff)
+	}
 	got = e.queryReq(t, "Action=GetMetricStatistics&Version=2010-08-01&Namespace=App&MetricName=M&StartTime=2026-03-01T11%3A58%3A00Z&EndTime=2026-03-01T12%3A00%3A00Z"+
 		"&Period=60&ExtendedStatistics.member.1=p100&ExtendedStatistics.member.2=p50")
 	ns := ` xmlns="http://monitoring.amazonaws.com/doc/2010-08-01/"`
@@ -218,8 +233,16 @@ func TestPercentilesJSONAndQuery(t *testing.T) {
 		t.Errorf("query GetMetricStatistics (-want +got):\n%s", diff)
 	}
 	got = e.queryReq(t, "Action=GetMetricStatistics&Version=2010-08-01&Namespace=App&MetricName=M&StartTime=2026-03-01T11%3A58%3A00Z&EndTime=2026-03-01T12%3A00%3A00Z"+
-		"&Period=60&ExtendedStatistics.member.1=IQM")
-	if got.Status != 400 || got.QueryError != "InvalidParameterValue;Sender" {
-		t.Errorf("query GetMetricStatistics IQM = %+v, want InvalidParameterValue", got)
+		"&Period=60&ExtendedStatistics.member.1=PR%28%3A3%29")
+	want = rawResp{Status: 200, Type: "text/xml", Body: xmlHead + `<GetMetricStatisticsResponse` + ns + `><GetMetricStatisticsResult><Label>M</Label><Datapoints><member>` +
+		`<Timestamp>2026-03-01T11:58:00.000Z</Timestamp><ExtendedStatistics><entry><key>PR(:3)</key><value>75</value></entry></ExtendedStatistics>` +
+		`<Unit>None</Unit></member></Datapoints></GetMetricStatisticsResult><ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata></GetMetricStatisticsResponse>`}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("query GetMetricStatistics PR(:3) (-want +got):\n%s", diff)
+	}
+	got = e.queryReq(t, "Action=GetMetricStatistics&Version=2010-08-01&Namespace=App&MetricName=M&StartTime=2026-03-01T11%3A58%3A00Z&EndTime=2026-03-01T12%3A00%3A00Z"+
+		"&Period=60&ExtendedStatistics.member.1=TM%2810%25%3A500%29")
+	if got.Status != 400 || got.QueryError != "InvalidParameterValue;Sender" || !strings.Contains(got.Body, "TM(10%:500)") || !strings.Contains(got.Body, "ExtendedStatistics.member.1") {
+		t.Errorf("query GetMetricStatistics TM(10%%:500) = %+v, want InvalidParameterValue naming the statistic and the parameter", got)
 	}
 }

@@ -227,7 +227,7 @@ type Datapoint struct {
 	Sum         *float64   `json:"Sum,omitempty"`
 	Minimum     *float64   `json:"Minimum,omitempty"`
 	Maximum     *float64   `json:"Maximum,omitempty"`
-	// ExtendedStatistics maps each requested percentile to its value.
+	// ExtendedStatistics maps each requested extended statistic to its value.
 	ExtendedStatistics map[string]float64 `json:"ExtendedStatistics,omitempty"`
 	Unit               string             `json:"Unit,omitempty"`
 }

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -114,48 +113,28 @@ type Sink interface {
 	Put(ctx context.Context, data []Datum) error
 }
 
-// ErrUnsupportedExtendedStatistic is returned by ParsePercentile for CloudWatch extended
-// statistics other than percentiles (trimmed mean tm, winsorized mean wm, trimmed count tc,
-// trimmed sum ts, percentile rank PR, IQM), which scaled does not compute.
+// ErrUnsupportedExtendedStatistic is returned by ParsePercentile for valid CloudWatch
+// extended statistics other than percentiles (trimmed mean tm, winsorized mean wm, trimmed
+// count tc, trimmed sum ts, percentile rank PR, IQM); ParseExtendedStatistic parses them.
 var ErrUnsupportedExtendedStatistic = errors.New("metrics: unsupported extended statistic")
 
-// ErrInvalidStatistic is returned by ParsePercentile for a string that is no statistic.
+// ErrInvalidStatistic is returned for a string that is no statistic.
 var ErrInvalidStatistic = errors.New("metrics: invalid statistic")
 
 // ParsePercentile recognises a CloudWatch percentile statistic, "p" followed by a number
 // from 0 to 100 with at most ten decimals ("p99", "p99.9", "p95.45", "p0.5", "p100"), and returns
-// the quantile it names (0.99, 0.999, 0.005, 1). For other extended statistics it returns
-// ErrUnsupportedExtendedStatistic, for anything else ErrInvalidStatistic.
+// the quantile it names (0.99, 0.999, 0.005, 1). For other valid extended statistics it
+// returns ErrUnsupportedExtendedStatistic, for anything else an error wrapping
+// ErrInvalidStatistic. ParseExtendedStatistic parses every extended statistic.
 func ParsePercentile(stat string) (float64, error) {
-	num, ok := strings.CutPrefix(stat, "p")
-	if !ok {
-		for _, p := range []string{"tm", "wm", "tc", "ts", "TM", "WM", "TC", "TS", "PR", "IQM"} {
-			if strings.HasPrefix(stat, p) {
-				return 0, fmt.Errorf("%w %q: only percentiles (p0 to p100) are supported", ErrUnsupportedExtendedStatistic, stat)
-			}
-		}
-		return 0, fmt.Errorf("%w %q: a percentile is p followed by a number from 0 to 100", ErrInvalidStatistic, stat)
+	e, err := ParseExtendedStatistic(stat)
+	switch {
+	case err != nil:
+		return 0, err
+	case e.Kind != Percentile:
+		return 0, fmt.Errorf("%w %q: it is a %s, not a percentile (p0 to p100)", ErrUnsupportedExtendedStatistic, stat, e.Kind)
 	}
-	ip, frac, dot := strings.Cut(num, ".")
-	valid := (len(ip) >= 1 && len(ip) <= 2 || ip == "100") && allDigits(ip) && len(frac) <= 10 && allDigits(frac) && (!dot || len(frac) > 0)
-	if !valid {
-		return 0, fmt.Errorf("%w %q: a percentile is p followed by a number from 0 to 100 with at most ten decimals", ErrInvalidStatistic, stat)
-	}
-	if ip == "100" {
-		if strings.Trim(frac, "0") != "" {
-			return 0, fmt.Errorf("%w %q: the percentile must be between p0 and p100", ErrInvalidStatistic, stat)
-		}
-		return 1, nil
-	}
-	// Shift the decimal point textually so that p99.9 is exactly the float64 nearest 0.999.
-	if len(ip) == 1 {
-		ip = "0" + ip
-	}
-	q, err := strconv.ParseFloat("0."+ip+frac, 64)
-	if err != nil {
-		return 0, fmt.Errorf("%w %q: %w", ErrInvalidStatistic, stat, err)
-	}
-	return q, nil
+	return e.Quantile, nil
 }
 
 // IsPercentile reports whether stat is a valid percentile statistic.

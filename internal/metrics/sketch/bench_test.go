@@ -2,6 +2,7 @@ package sketch
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 )
@@ -67,6 +68,38 @@ func BenchmarkSize(b *testing.B) {
 			b.ReportMetric(float64(72+8*cap(s.bins)), "mem-bytes")
 			b.ReportMetric(float64(len(enc)), "encoded-bytes")
 			b.ReportMetric(float64(s.Bins()), "bins")
+		})
+	}
+}
+
+// BenchmarkExtended computes each extended statistic from a sketch of 10 000 latencies.
+func BenchmarkExtended(b *testing.B) {
+	s := New()
+	for _, v := range latencies(10_000) {
+		s.Add(v, 1)
+	}
+	inf := math.Inf(1)
+	benches := []struct {
+		name string
+		f    func() bool
+	}{
+		{"Quantile/p99", func() bool { _, ok := s.Quantile(0.99); return ok }},
+		{"TrimmedByRank/tm90", func() bool { _, _, ok := s.TrimmedByRank(0, 0.9); return ok }},
+		{"TrimmedByRank/IQM", func() bool { _, _, ok := s.TrimmedByRank(0.25, 0.75); return ok }},
+		{"WinsorizedByRank/wm99", func() bool { _, ok := s.WinsorizedByRank(0, 0.99); return ok }},
+		{"TrimmedByValue/TM(2500:5000)", func() bool { _, _, ok := s.TrimmedByValue(2500, 5000); return ok }},
+		{"WinsorizedByValue/WM(2500:5000)", func() bool { _, ok := s.WinsorizedByValue(2500, 5000); return ok }},
+		{"RankOf/PR(:3000)", func() bool { _, ok := s.RankOf(math.Inf(-1), 3000); return ok }},
+		{"RankOf/PR(3000:)", func() bool { _, ok := s.RankOf(3000, inf); return ok }},
+	}
+	for _, bb := range benches {
+		b.Run(bb.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if !bb.f() {
+					b.Fatal("no value")
+				}
+			}
 		})
 	}
 }

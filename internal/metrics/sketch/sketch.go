@@ -1,5 +1,8 @@
 // Package sketch is a mergeable quantile sketch with bounded relative error, used by the
-// built-in time-series store to answer CloudWatch percentile statistics (p50, p99, ...).
+// built-in time-series store to answer CloudWatch percentile statistics (p50, p99, ...) and
+// the other extended statistics: trimmed means, counts and sums, winsorized means and
+// percentile ranks (see TrimmedByRank, TrimmedByValue, WinsorizedByRank,
+// WinsorizedByValue and RankOf for their accuracy).
 //
 // # Accuracy
 //
@@ -22,8 +25,8 @@
 // # Negative values
 //
 // CloudWatch does not compute percentiles for a period in which any value is negative. A
-// sketch counts negative values without storing them, and Quantile reports no value while
-// the count is non-zero.
+// sketch counts negative values without storing them, and Quantile and the trimmed and
+// winsorized statistics report no value while the count is non-zero.
 //
 // Merging is exact: merging sketches gives the same bins as adding all their values to one
 // sketch, in any order.

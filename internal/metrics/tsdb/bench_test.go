@@ -167,3 +167,42 @@ func BenchmarkQueryP99Day(b *testing.B) {
 		}
 	}
 }
+
+// extendedStats are the statistics of the extended-statistic query benchmarks.
+var extendedStats = []string{"p99", "tm90", "IQM", "wm99", "TC(10%:90%)", "PR(:3000)", "TM(2500:5000)"}
+
+// BenchmarkQueryExtended asks for 3 minutes of each extended statistic at 60 s (a
+// target-tracking alarm) from a day of latency distributions.
+func BenchmarkQueryExtended(b *testing.B) {
+	db, m := latencyDay(b)
+	ctx := context.Background()
+	for _, stat := range extendedStats {
+		b.Run(stat, func(b *testing.B) {
+			q := metrics.Query{Metric: m, Statistic: stat, Start: at(86400 - 180), End: at(86400), Period: time.Minute}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := db.Query(ctx, q); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkQueryExtendedDay aggregates a day of latency distributions into 288
+// five-minute values of each extended statistic.
+func BenchmarkQueryExtendedDay(b *testing.B) {
+	db, m := latencyDay(b)
+	ctx := context.Background()
+	for _, stat := range extendedStats {
+		b.Run(stat, func(b *testing.B) {
+			q := metrics.Query{Metric: m, Statistic: stat, Start: at(0), End: at(86400), Period: 5 * time.Minute}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := db.Query(ctx, q); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

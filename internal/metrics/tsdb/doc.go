@@ -21,14 +21,20 @@
 // Options.MaxSeries bounds the number of series; a Put that would create more fails with
 // ErrTooManySeries (the other data of the same Put are stored).
 //
-// # Percentiles
+// # Percentiles and other extended statistics
 //
-// Percentile statistics ("p99", "p99.9", p0 to p100; see metrics.ParsePercentile) follow
-// CloudWatch: they are computed from the values themselves, so only data that carry their
-// distribution count. A datum does when it has a metrics.Datum.Dist sketch, or when it is
+// Percentile statistics ("p99", "p99.9", p0 to p100) and the other CloudWatch extended
+// statistics (trimmed means "tm90", "TM(10%:90%)", "TM(150:1000)", winsorized means "wm90",
+// "WM(…)", trimmed counts "tc90", "TC(…)", trimmed sums "ts90", "TS(…)", percentile ranks
+// "PR(:300)" and "IQM"; see metrics.ParseExtendedStatistic) follow CloudWatch: they are
+// computed from the values themselves, so only data that carry their distribution count. A datum does when it has a metrics.Datum.Dist sketch, or when it is
 // a single value (SampleCount 1, or Minimum equal to Maximum). A statistic set of several
 // different values has no distribution; a period containing one, or containing a negative
-// value, has no percentile datapoint (other statistics are unaffected).
+// value, has no datapoint for any extended statistic (the standard statistics are
+// unaffected). A trimmed mean whose bounds keep no data has no datapoint either; trimmed
+// counts and sums are then 0. The accuracy is the sketch's (see package sketch): trimmed
+// and winsorized means and trimmed sums within 1 %, counts and percentile ranks exact except
+// for values within 2 % of a value bound.
 //
 // A bucket keeps a sketch (package sketch: 1 % relative error, at most sketch.MaxBins
 // bins) only once it has received two different values with distributions; a bucket
@@ -36,7 +42,7 @@
 // A sketch costs 72 bytes plus 8 bytes per bin between its smallest and largest value:
 // about 120 bins (1 KB) for request latencies spread over a factor of 10, 230 bins (2 KB)
 // over a factor of 100, and never more than 16.5 KB. Stats reports the sketches and bins
-// held. A percentile query merges the sketches of the buckets of each period into one
+// held. An extended-statistic query merges the sketches of the buckets of each period into one
 // scratch sketch, so its cost is one sketch per query whatever the period.
 //
 // # Queries

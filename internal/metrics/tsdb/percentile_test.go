@@ -87,7 +87,8 @@ func TestPercentileQuery(t *testing.T) {
 			[]metrics.Sample{smp(360, 18)}, nil},
 		{"decimal percentile", metrics.Query{Statistic: "p99.9", Start: at(0), End: at(60), Period: time.Minute},
 			[]metrics.Sample{smp(0, 99)}, nil},
-		{"trimmed mean unsupported", metrics.Query{Statistic: "tm90", Start: at(0), End: at(60), Period: time.Minute}, nil, ErrUnsupportedStatistic},
+		{"trimmed mean", metrics.Query{Statistic: "tm90", Start: at(0), End: at(60), Period: time.Minute}, []metrics.Sample{smp(0, 45.5)}, nil},
+		{"bad trimmed mean", metrics.Query{Statistic: "TM90", Start: at(0), End: at(60), Period: time.Minute}, nil, ErrUnsupportedStatistic},
 		{"bad percentile", metrics.Query{Statistic: "p101", Start: at(0), End: at(60), Period: time.Minute}, nil, ErrUnsupportedStatistic},
 	}
 	db := New(Options{Clock: clock.NewFake(at(600))})

@@ -35,10 +35,9 @@ const (
 var (
 	// ErrTooManySeries is returned by Put when storing a datum would exceed Options.MaxSeries.
 	ErrTooManySeries = errors.New("tsdb: series limit reached")
-	// ErrUnsupportedStatistic is returned by Query for statistics the store does not
-	// compute: extended statistics other than percentiles (trimmed and winsorized means,
-	// trimmed counts and sums, percentile ranks, IQM) and malformed statistic names. It
-	// wraps metrics.ErrUnsupportedExtendedStatistic or metrics.ErrInvalidStatistic.
+	// ErrUnsupportedStatistic is returned by Query for a statistic name that is neither
+	// a standard statistic nor a valid extended statistic (see
+	// metrics.ParseExtendedStatistic). It wraps metrics.ErrInvalidStatistic.
 	ErrUnsupportedStatistic = errors.New("tsdb: unsupported statistic")
 	// ErrInvalidQuery is returned by Query for a malformed query (period, time range).
 	ErrInvalidQuery = errors.New("tsdb: invalid query")
@@ -176,18 +175,24 @@ func (b *bucket) merge(o *obs, fresh func() *sketch.Sketch) {
 	}
 }
 
-// quantile returns the q-quantile of the bucket's data, or false when it has no
-// distribution or a negative value (CloudWatch computes no percentile then).
-func (b *bucket) quantile(q float64) (float64, bool) {
+// extended returns the extended statistic e of the bucket's data, or false when it has no
+// distribution or a negative value (CloudWatch computes no extended statistic then).
+// point is a scratch sketch for buckets whose values are all equal.
+func (b *bucket) extended(e *metrics.ExtendedStatistic, point *sketch.Sketch) (float64, bool) {
 	if b.minv < 0 {
 		return 0, false
 	}
 	switch b.pct {
 	case pctPoint:
-		return b.minv, true
+		point.Reset()
+		point.Add(b.minv, b.n)
+		return e.Compute(point)
 	case pctSketch:
-		v, ok := b.dist.Quantile(q)
-		return min(max(v, b.minv), b.maxv), ok
+		v, ok := e.Compute(b.dist)
+		if e.Kind == metrics.Percentile {
+			v = min(max(v, b.minv), b.maxv)
+		}
+		return v, ok
 	}
 	return 0, false
 }
@@ -420,11 +425,12 @@ func statistic(name string) (statFunc, bool, error) {
 	case metrics.StatSampleCount:
 		return func(b *bucket) (float64, bool) { return b.n, true }, false, nil
 	}
-	q, err := metrics.ParsePercentile(name)
+	e, err := metrics.ParseExtendedStatistic(name)
 	if err != nil {
-		return nil, false, fmt.Errorf("%w: %w; the built-in store keeps Average, Sum, Minimum, Maximum, SampleCount and percentiles (p0 to p100)", ErrUnsupportedStatistic, err)
+		return nil, false, fmt.Errorf("%w: %w; the built-in store computes Average, Sum, Minimum, Maximum, SampleCount and the extended statistics", ErrUnsupportedStatistic, err)
 	}
-	return func(b *bucket) (float64, bool) { return b.quantile(q) }, true, nil
+	point := sketch.New()
+	return func(b *bucket) (float64, bool) { return b.extended(&e, point) }, true, nil
 }
 
 // Query implements metrics.Source.
@@ -463,8 +469,8 @@ func (db *DB) Query(ctx context.Context, q metrics.Query) ([]metrics.Sample, err
 	b := tr.b
 	i := sort.Search(len(b), func(i int) bool { return b[i].t >= start })
 	out := make([]metrics.Sample, 0, min(int64(len(b)-i), (end-start)/p+1))
-	// Percentile queries merge the buckets' sketches into one scratch sketch per query;
-	// other statistics ignore the distributions.
+	// Extended-statistic queries merge the buckets' sketches into one scratch sketch per
+	// query; the standard statistics ignore the distributions.
 	var scratch *sketch.Sketch
 	fresh := func() *sketch.Sketch {
 		if scratch == nil {

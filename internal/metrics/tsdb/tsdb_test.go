@@ -67,7 +67,7 @@ func TestQuery(t *testing.T) {
 		{"high resolution 5s", metrics.Query{Statistic: "Sum", Start: at(180), End: at(240), Period: 5 * time.Second},
 			[]metrics.Sample{smp(200, 7), smp(205, 9)}, nil},
 		{"empty window", metrics.Query{Statistic: "Sum", Start: at(600), End: at(900), Period: time.Minute}, nil, metrics.ErrNoData},
-		{"trimmed mean", metrics.Query{Statistic: "tm99", Start: at(0), End: at(900), Period: time.Minute}, nil, ErrUnsupportedStatistic},
+		{"unknown statistic", metrics.Query{Statistic: "Median", Start: at(0), End: at(900), Period: time.Minute}, nil, ErrUnsupportedStatistic},
 		{"bad period", metrics.Query{Statistic: "Sum", Start: at(0), End: at(900), Period: 1500 * time.Millisecond}, nil, ErrInvalidQuery},
 		{"end before start", metrics.Query{Statistic: "Sum", Start: at(10), End: at(0), Period: time.Minute}, nil, ErrInvalidQuery},
 	}
