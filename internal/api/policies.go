@@ -6,9 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"strings"
 
 	"github.com/google/uuid"
 
+	"github.com/scaled-dev/scaled/internal/metrics"
+	"github.com/scaled-dev/scaled/internal/metrics/mathexpr"
 	"github.com/scaled-dev/scaled/internal/model"
 	"github.com/scaled-dev/scaled/internal/store"
 )
@@ -107,6 +110,9 @@ func (s *service) putScalingPolicyOnce(ctx context.Context, k model.PolicyKey, i
 				return nil, model.Invalidf("TargetTrackingScalingPolicyConfiguration with metric math is %d bytes; the limit is %d bytes", len(b), maxMetricMathBytes)
 			}
 		}
+		if err := validateMetricMath(cfg); err != nil {
+			return nil, err
+		}
 		if err := s.checkDuplicateMetric(ctx, k, cfg); err != nil {
 			return nil, err
 		}
@@ -152,6 +158,32 @@ func (s *service) putScalingPolicyOnce(ctx context.Context, k model.PolicyKey, i
 		return nil, wrapf(err, "writing scaling policy")
 	}
 	return &putScalingPolicyOut{PolicyARN: saved.ARN, Alarms: saved.Alarms}, nil
+}
+
+// validateMetricMath checks the Metrics of a customized target-tracking metric the way
+// CloudWatch checks the managed alarms built from them: every MetricStat.Stat must be a
+// statistic CloudWatch knows (Average, Sum, Minimum, Maximum, SampleCount or an extended
+// statistic such as p90 or tm99), and the expressions must parse and refer to query IDs.
+func validateMetricMath(cfg *model.TargetTrackingScalingPolicyConfiguration) error {
+	c := cfg.CustomizedMetricSpecification
+	if c == nil || len(c.Metrics) == 0 {
+		return nil
+	}
+	for i, q := range c.Metrics {
+		if q.MetricStat == nil {
+			continue
+		}
+		var se *metrics.StatisticError
+		if err := metrics.ValidateStatistic(q.MetricStat.Stat); errors.As(err, &se) {
+			return model.Invalidf("Invalid statistic %q at CustomizedMetricSpecification.Metrics[%d].MetricStat.Stat: %s", q.MetricStat.Stat, i, se.Reason)
+		} else if err != nil {
+			return model.Invalidf("Invalid statistic %q at CustomizedMetricSpecification.Metrics[%d].MetricStat.Stat: %v", q.MetricStat.Stat, i, err)
+		}
+	}
+	if err := mathexpr.Validate(mathexpr.FromTargetTracking(c.Metrics, 60)); err != nil {
+		return model.Invalidf("Invalid metric math in CustomizedMetricSpecification.Metrics: %s", strings.TrimPrefix(err.Error(), "mathexpr: "))
+	}
+	return nil
 }
 
 func configName(policyType string) string {
