@@ -21,6 +21,16 @@ type objectNotFoundError struct{ msg string }
 func (e *objectNotFoundError) Error() string { return e.msg }
 func (e *objectNotFoundError) Unwrap() error { return store.ErrNotFound }
 
+// failedResourceAccessError is a failure to read or write the CloudWatch alarms of a
+// policy (AWS: FailedResourceAccessException).
+type failedResourceAccessError struct {
+	msg string
+	err error
+}
+
+func (e *failedResourceAccessError) Error() string { return e.msg + ": " + e.err.Error() }
+func (e *failedResourceAccessError) Unwrap() error { return e.err }
+
 // resourceNotFoundError is a tagging call on an ARN that names no scalable target.
 type resourceNotFoundError struct{ arn string }
 
@@ -109,6 +119,13 @@ var errorTable = []errorRule{
 		build: func(err error) *awsjson.Error {
 			e, _ := as[*tooManyTagsError](err)
 			return &awsjson.Error{Type: "TooManyTagsException", Status: http.StatusBadRequest, Message: e.Error(), Fields: map[string]string{"ResourceName": e.arn}}
+		},
+	},
+	{
+		match: func(err error) bool { _, ok := as[*failedResourceAccessError](err); return ok },
+		build: func(err error) *awsjson.Error {
+			e, _ := as[*failedResourceAccessError](err)
+			return &awsjson.Error{Type: "FailedResourceAccessException", Status: http.StatusBadRequest, Message: e.msg}
 		},
 	},
 	{

@@ -26,6 +26,7 @@ var awsErrorTypes = map[string]int{
 	"SerializationException":        400,
 	"UnknownOperationException":     400,
 	"ConcurrentUpdateException":     500,
+	"FailedResourceAccessException": 400,
 	"InternalServiceException":      500,
 	"UnsupportedMediaTypeException": 415,
 }

@@ -1,12 +1,18 @@
 package api_test
 
 import (
+	"context"
+	"errors"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	aas "github.com/aws/aws-sdk-go-v2/service/applicationautoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling/types"
+
+	"github.com/scaled-dev/scaled/internal/model"
+	"github.com/scaled-dev/scaled/internal/store"
+	"github.com/scaled-dev/scaled/internal/store/memstore"
 )
 
 // TestMetricMathValidation: the statistics and expressions of a customized target-tracking
@@ -65,5 +71,39 @@ func TestMetricMathValidation(t *testing.T) {
 			}
 			t.Logf("%s", ae.ErrorMessage())
 		})
+	}
+}
+
+// alarmOutage is a store whose alarm listings fail, as when the alarm store cannot be read.
+type alarmOutage struct {
+	*memstore.Store
+}
+
+func (alarmOutage) ListAlarms(context.Context, store.AlarmFilter) ([]model.MetricAlarm, string, error) {
+	return nil, "", errors.New("alarm table unavailable")
+}
+
+// TestFailedResourceAccess: when the alarms of a step policy cannot be read,
+// DescribeScalingPolicies fails with FailedResourceAccessException (as AWS does when it
+// cannot call CloudWatch DescribeAlarms), without internal details in the message.
+func TestFailedResourceAccess(t *testing.T) {
+	e := newEnvWithStore(t, alarmOutage{memstore.New()})
+	c := e.client(testAccount)
+	_, err := c.RegisterScalableTarget(ctx(t), &aas.RegisterScalableTargetInput{ServiceNamespace: types.ServiceNamespaceEcs,
+		ResourceId: aws.String("service/c/s"), ScalableDimension: types.ScalableDimensionECSServiceDesiredCount,
+		MinCapacity: aws.Int32(1), MaxCapacity: aws.Int32(10)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutScalingPolicy(ctx(t), &aas.PutScalingPolicyInput{PolicyName: aws.String("step"), ServiceNamespace: types.ServiceNamespaceEcs,
+		ResourceId: aws.String("service/c/s"), ScalableDimension: types.ScalableDimensionECSServiceDesiredCount, PolicyType: types.PolicyTypeStepScaling,
+		StepScalingPolicyConfiguration: &types.StepScalingPolicyConfiguration{AdjustmentType: types.AdjustmentTypeChangeInCapacity,
+			StepAdjustments: []types.StepAdjustment{{MetricIntervalLowerBound: aws.Float64(0), ScalingAdjustment: aws.Int32(1)}}}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.DescribeScalingPolicies(ctx(t), &aas.DescribeScalingPoliciesInput{ServiceNamespace: types.ServiceNamespaceEcs})
+	ae := apiErr(t, err, "FailedResourceAccessException")
+	if !strings.Contains(ae.ErrorMessage(), "Unable to retrieve the CloudWatch alarms of scaling policy arn:aws:autoscaling:") || strings.Contains(ae.ErrorMessage(), "alarm table") {
+		t.Errorf("message = %q", ae.ErrorMessage())
 	}
 }

@@ -353,6 +353,10 @@ func (s *service) alarmsWithAction(ctx context.Context, account, arn string) ([]
 	after := ""
 	for {
 		items, next, err := s.store.ListAlarms(ctx, store.AlarmFilter{Account: account, ActionARN: arn, Page: store.Page{After: after, Limit: 100}})
+		if err != nil && ctx.Err() == nil {
+			s.log.ErrorContext(ctx, "reading the alarms of a scaling policy", "policy", arn, "err", err)
+			return nil, &failedResourceAccessError{msg: "Unable to retrieve the CloudWatch alarms of scaling policy " + arn + "; retry the request", err: err}
+		}
 		if err != nil {
 			return nil, wrapf(err, "listing alarms of policy %s", arn)
 		}
