@@ -176,8 +176,23 @@ func TestPredictiveForecast(t *testing.T) {
 		})
 	}
 
+	// DescribeScalableTargets reports the current hour's forecast (11:00, a peak hour) as
+	// PredictedCapacity, the largest over the target's predictive policies.
+	desc, err := c.DescribeScalableTargets(ctx(t), &aas.DescribeScalableTargetsInput{ServiceNamespace: types.ServiceNamespaceEcs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	predicted := map[string]*int32{}
+	for _, tg := range desc.ScalableTargets {
+		predicted[aws.ToString(tg.ResourceId)] = tg.PredictedCapacity
+	}
+	wantPredicted := map[string]*int32{"service/MyCluster/web": aws.Int32(6), "service/MyCluster/small": aws.Int32(12), "service/MyCluster/new": nil}
+	if diff := cmp.Diff(wantPredicted, predicted); diff != "" {
+		t.Errorf("PredictedCapacity (-want +got):\n%s", diff)
+	}
+
 	// Errors are unchanged: an unknown policy is a ValidationException.
-	_, err := c.GetPredictiveScalingForecast(ctx(t), &aas.GetPredictiveScalingForecastInput{ServiceNamespace: types.ServiceNamespaceEcs,
+	_, err = c.GetPredictiveScalingForecast(ctx(t), &aas.GetPredictiveScalingForecastInput{ServiceNamespace: types.ServiceNamespaceEcs,
 		ResourceId: aws.String("service/MyCluster/web"), ScalableDimension: types.ScalableDimensionECSServiceDesiredCount,
 		PolicyName: aws.String("absent"), StartTime: aws.Time(now), EndTime: aws.Time(now.Add(time.Hour))})
 	apiErr(t, err, "ValidationException")

@@ -10,6 +10,7 @@ import (
 
 	"github.com/scaled-dev/scaled/internal/model"
 	"github.com/scaled-dev/scaled/internal/resource"
+	"github.com/scaled-dev/scaled/internal/scaling"
 	"github.com/scaled-dev/scaled/internal/store"
 )
 
@@ -208,10 +209,47 @@ func (s *service) describeScalableTargets(ctx context.Context, account string, i
 	}
 	out := &describeScalableTargetsOut{ScalableTargets: make([]scalableTargetOut, 0, len(items))}
 	for _, t := range items {
-		out.ScalableTargets = append(out.ScalableTargets, targetOut(t))
+		o := targetOut(t)
+		if o.PredictedCapacity == nil {
+			o.PredictedCapacity = s.predictedCapacity(ctx, t)
+		}
+		out.ScalableTargets = append(out.ScalableTargets, o)
 	}
 	out.NextToken = s.tokens.issue("DescribeScalableTargets", fk, next)
 	return out, nil
+}
+
+// predictedCapacity is the capacity the target's predictive scaling policies forecast for
+// the current hour (the largest over its policies), or nil when it has none or there is not
+// enough metric history. It is computed when the target is described, from the same
+// forecast GetPredictiveScalingForecast returns.
+func (s *service) predictedCapacity(ctx context.Context, t model.ScalableTarget) *int32 {
+	if ns, _ := model.LookupNamespace(t.Namespace); !ns.Predictive || s.metrics == nil {
+		return nil
+	}
+	policies, err := s.listAllPolicies(ctx, t.TargetKey)
+	if err != nil {
+		s.log.WarnContext(ctx, "predicted capacity: listing policies", "target", t.ResourceID, "err", err)
+		return nil
+	}
+	hour := s.clock.Now().Truncate(scaling.ForecastStep)
+	var best *int32
+	for _, p := range policies {
+		if p.PolicyType != model.PolicyTypePredictiveScaling {
+			continue
+		}
+		fc, err := s.forecastFrom(ctx, t, p, hour, hour.Add(scaling.ForecastStep))
+		if err != nil {
+			s.log.WarnContext(ctx, "predicted capacity: forecast", "target", t.ResourceID, "policy", p.Name, "err", err)
+			continue
+		}
+		for _, v := range fc.CapacityForecast.Values {
+			if c := int32(v); best == nil || c > *best {
+				best = &c
+			}
+		}
+	}
+	return best
 }
 
 func targetOut(t model.ScalableTarget) scalableTargetOut {
