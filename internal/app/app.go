@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -187,6 +188,13 @@ func New(ctx context.Context, cfg config.Config, o Options) (a *App, err error) 
 		if memMB == 0 {
 			memMB = hostMemoryMB("/proc/meminfo") // 0 (no memory limit) where unknown
 		}
+		devices, err := acceleratorDevices(cfg.Runtime.HostAccelerators, "/dev")
+		if err != nil {
+			return nil, err
+		}
+		if len(devices) > 0 {
+			o.Logger.Info("local runtime manages accelerator devices", "devices", strings.Join(devices, ","))
+		}
 		a.runtime = serving.New(serving.Options{
 			Clock:               o.Clock,
 			Logger:              o.Logger,
@@ -194,6 +202,7 @@ func New(ctx context.Context, cfg config.Config, o Options) (a *App, err error) 
 			Commands:            serving.CommandTable{ModelServer: ms, Images: cfg.Runtime.Images}.Command,
 			HostCPUs:            cfg.Runtime.HostCPUs,
 			HostMemoryMB:        int(memMB),
+			HostAccelerators:    devices,
 			HoldWhenZero:        cfg.Runtime.HoldWhenZero,
 			HoldQueue:           cfg.Runtime.HoldQueue,
 			HoldTimeout:         cfg.Runtime.HoldTimeout.D(),

@@ -71,6 +71,9 @@ type RuntimeConfig struct {
 	// HostCPUs and HostMemoryMB bound placement; 0 means what the machine has.
 	HostCPUs     float64 `json:"hostCPUs"`
 	HostMemoryMB int64   `json:"hostMemoryMB"`
+	// HostAccelerators are the accelerator devices copies may reserve: "" detects NVIDIA
+	// GPUs (/dev/nvidia<N>), "none", a count n (devices 0..n-1) or a list "0,2,3".
+	HostAccelerators string `json:"hostAccelerators"`
 	// HoldWhenZero holds requests that arrive at zero copies until a copy is ready
 	// (an extension; AWS fails them).
 	HoldWhenZero bool `json:"holdWhenZero"`
@@ -151,6 +154,7 @@ var Env = []struct{ Name, Flag string }{
 	{"SCALED_RUNTIME", "runtime"},
 	{"SCALED_HOST_CPUS", "host-cpus"},
 	{"SCALED_HOST_MEMORY_MB", "host-memory-mb"},
+	{"SCALED_HOST_ACCELERATORS", "host-accelerators"},
 	{"SCALED_HOLD_WHEN_ZERO", "hold-when-zero"},
 	{"SCALED_METRIC_RESOLUTION", "metric-resolution"},
 	{"SCALED_MAX_BODY_BYTES", "max-body-bytes"},
@@ -179,6 +183,7 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.Var(durationFlag{&c.HighResolutionAlarmPeriod}, "high-res-alarm-period", "extension: period of high-resolution managed alarms instead of AWS's 10s (env SCALED_HIGH_RES_ALARM_PERIOD)")
 	fs.BoolVar(&c.Runtime.Enabled, "runtime", c.Runtime.Enabled, "run inference-component copies locally (env SCALED_RUNTIME)")
 	fs.Float64Var(&c.Runtime.HostCPUs, "host-cpus", c.Runtime.HostCPUs, "CPU cores the local runtime may place copies on; 0 = all (env SCALED_HOST_CPUS)")
+	fs.StringVar(&c.Runtime.HostAccelerators, "host-accelerators", c.Runtime.HostAccelerators, "accelerator devices copies may reserve: a count, a list such as 0,2,3, or none; default the NVIDIA GPUs found in /dev (env SCALED_HOST_ACCELERATORS)")
 	fs.Int64Var(&c.Runtime.HostMemoryMB, "host-memory-mb", c.Runtime.HostMemoryMB, "memory in MiB the local runtime may place copies in; 0 = all (env SCALED_HOST_MEMORY_MB)")
 	fs.BoolVar(&c.Runtime.HoldWhenZero, "hold-when-zero", c.Runtime.HoldWhenZero, "extension: hold requests arriving at zero copies until a copy is ready (env SCALED_HOLD_WHEN_ZERO)")
 	fs.Var(durationFlag{&c.Runtime.MetricResolution}, "metric-resolution", "extension: bucket width of the local runtime's metrics instead of SageMaker's 10s (env SCALED_METRIC_RESOLUTION)")

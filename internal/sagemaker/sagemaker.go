@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"math"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -527,6 +528,9 @@ func (a *API) runSpec(c *component) serving.ComponentSpec {
 		}
 		if r.MinMemoryRequiredInMb != nil {
 			s.MemoryMB = int(*r.MinMemoryRequiredInMb)
+		}
+		if r.NumberOfAcceleratorDevicesRequired != nil {
+			s.Accelerators = int(math.Ceil(float64(*r.NumberOfAcceleratorDevicesRequired)))
 		}
 	}
 	if p := c.Spec.StartupParameters; p != nil && p.ContainerStartupHealthCheckTimeoutInSeconds != nil {

@@ -63,6 +63,11 @@ type Options struct {
 	HostCPUs float64
 	// HostMemoryMB is the memory budget for copies; 0 means no memory limit.
 	HostMemoryMB int
+	// HostAccelerators are the accelerator devices (GPU indices such as "0", "1") copies may
+	// reserve. When set, every copy gets CUDA_VISIBLE_DEVICES and NVIDIA_VISIBLE_DEVICES naming
+	// exactly the devices it reserved (none for a copy that reserves none); when empty the
+	// runtime does not manage accelerators and copies that need some stay pending.
+	HostAccelerators []string
 	// PortRange limits the ports copies listen on; zero lets the kernel pick free ports.
 	PortRange PortRange
 	// HoldWhenZero holds invocations that find no copy in service in a queue until a copy is
@@ -110,6 +115,9 @@ type ComponentSpec struct {
 	// CPUs and MemoryMB are reserved per copy (NumberOfCpuCoresRequired, MinMemoryRequiredInMb).
 	CPUs     float64
 	MemoryMB int
+	// Accelerators is the number of accelerator devices each copy reserves
+	// (NumberOfAcceleratorDevicesRequired).
+	Accelerators int
 	// StartupTimeout overrides Options.StartupTimeout
 	// (ContainerStartupHealthCheckTimeoutInSeconds).
 	StartupTimeout time.Duration
@@ -145,6 +153,8 @@ type CopyState struct {
 	Port     int
 	State    string // Pending, Starting, InService, Draining, Stopping
 	InFlight int
+	// Devices are the accelerator devices the copy holds.
+	Devices []string
 }
 
 func (s copyState) String() string {
@@ -182,7 +192,8 @@ type copyProc struct {
 	stop        chan struct{} // closed when the copy is told to stop
 	exited      chan struct{} // closed when the process has exited
 	startFailed bool
-	unhealthy   string // why the copy was taken out of service by its health checks
+	unhealthy   string   // why the copy was taken out of service by its health checks
+	devices     []string // accelerator devices held while the process runs
 }
 
 // proc is the started process.
@@ -308,8 +319,8 @@ func (r *Runtime) Create(spec ComponentSpec, copies int) error {
 	if copies < 0 {
 		return fmt.Errorf("copy count %d: must not be negative", copies)
 	}
-	if spec.CPUs < 0 || spec.MemoryMB < 0 {
-		return fmt.Errorf("inference component %s: negative compute requirements (%g CPUs, %d MB)", spec.Name, spec.CPUs, spec.MemoryMB)
+	if spec.CPUs < 0 || spec.MemoryMB < 0 || spec.Accelerators < 0 {
+		return fmt.Errorf("inference component %s: negative compute requirements (%g CPUs, %d MB, %d accelerators)", spec.Name, spec.CPUs, spec.MemoryMB, spec.Accelerators)
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -458,7 +469,7 @@ func (r *Runtime) state(c *component) ComponentState {
 	}
 	for _, cp := range c.copies {
 		st.InFlight += cp.inflight
-		cs := CopyState{ID: cp.id, Port: cp.port, State: cp.state.String(), InFlight: cp.inflight}
+		cs := CopyState{ID: cp.id, Port: cp.port, State: cp.state.String(), InFlight: cp.inflight, Devices: slices.Clone(cp.devices)}
 		if cp.cmd != nil {
 			cs.PID = cp.cmd.pid
 		}
@@ -484,6 +495,9 @@ func (r *Runtime) state(c *component) ComponentState {
 		}
 		reason := fmt.Sprintf("%d of %d copies are pending: each copy needs %g CPU cores and %d MB of memory; the host has %g of %g CPU cores and %s",
 			st.Pending, c.desired, c.spec.CPUs, c.spec.MemoryMB, free.cpus, r.opts.HostCPUs, mem)
+		if c.spec.Accelerators > 0 {
+			reason += fmt.Sprintf("; each copy needs %d accelerator devices and %d of %d are free", c.spec.Accelerators, len(free.devices), len(r.opts.HostAccelerators))
+		}
 		if !c.notBefore.IsZero() && r.clk.Now().Before(c.notBefore) {
 			reason = fmt.Sprintf("%d of %d copies are waiting to restart after a failure", st.Pending, c.desired)
 		}
@@ -514,19 +528,34 @@ func (c *component) status(st ComponentState) string {
 }
 
 type resources struct {
-	cpus float64
-	mem  int
+	cpus    float64
+	mem     int
+	devices []string // free accelerator devices, in the order of Options.HostAccelerators
+}
+
+// fits reports whether one copy of c fits in f.
+func (f resources) fits(c *component, memLimited bool) bool {
+	return c.spec.CPUs <= f.cpus+1e-9 && (!memLimited || c.spec.MemoryMB <= f.mem) && c.spec.Accelerators <= len(f.devices)
 }
 
 // free returns the unreserved host resources; r.mu must be held.
 func (r *Runtime) free() resources {
 	f := resources{cpus: r.opts.HostCPUs, mem: r.opts.HostMemoryMB}
+	held := map[string]bool{}
 	for _, c := range r.comps {
 		for _, cp := range c.copies {
 			if cp.state != copyPending {
 				f.cpus -= c.spec.CPUs
 				f.mem -= c.spec.MemoryMB
+				for _, d := range cp.devices {
+					held[d] = true
+				}
 			}
+		}
+	}
+	for _, d := range r.opts.HostAccelerators {
+		if !held[d] {
+			f.devices = append(f.devices, d)
 		}
 	}
 	return f
@@ -642,15 +671,18 @@ func (r *Runtime) place() {
 			if cp.state != copyPending {
 				continue
 			}
-			if c.spec.CPUs > free.cpus+1e-9 || (r.opts.HostMemoryMB > 0 && c.spec.MemoryMB > free.mem) {
+			if !free.fits(c, r.opts.HostMemoryMB > 0) {
 				break
 			}
+			cp.devices = slices.Clone(free.devices[:c.spec.Accelerators])
 			if err := r.startCopy(c, cp); err != nil {
+				cp.devices = nil
 				r.startFailed(c, cp, err)
 				break
 			}
 			free.cpus -= c.spec.CPUs
 			free.mem -= c.spec.MemoryMB
+			free.devices = free.devices[c.spec.Accelerators:]
 		}
 	}
 }
@@ -763,6 +795,14 @@ func (r *Runtime) startCopy(c *component, cp *copyProc) error {
 	}
 	env["SAGEMAKER_BIND_TO_PORT"] = strconv.Itoa(port)
 	env["SAGEMAKER_BIND_TO_HOST"] = "127.0.0.1"
+	if len(r.opts.HostAccelerators) > 0 {
+		// Managed accelerators: the copy sees exactly the devices it reserved.
+		devs := strings.Join(cp.devices, ",")
+		env["CUDA_VISIBLE_DEVICES"], env["NVIDIA_VISIBLE_DEVICES"] = devs, devs
+		if devs == "" {
+			env["NVIDIA_VISIBLE_DEVICES"] = "none"
+		}
+	}
 	cmd, err := r.opts.Commands(c.spec.Image, maps.Clone(env))
 	if err != nil {
 		return fmt.Errorf("image %s: %w", c.spec.Image, err)
