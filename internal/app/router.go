@@ -98,14 +98,24 @@ func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	service, h := rt.route(r)
 	start := rt.now()
 	rec := &statusRecorder{ResponseWriter: w, code: http.StatusOK}
+	refused := "" // the signature error, when the request was refused for it
 	defer func() {
 		if p := recover(); p != nil {
 			rt.log.Error("panic serving request", "request_id", id, "panic", p)
 			rec.code = http.StatusInternalServerError
 			awsjson.WriteError(w, "application/x-amz-json-1.1", &awsjson.Error{Type: "InternalFailure", Status: http.StatusInternalServerError, Message: "An internal error occurred. Request ID: " + id})
 		}
+		elapsed := rt.now().Sub(start)
 		rt.requests.WithLabelValues(service, itoa(rec.code)).Inc()
-		rt.latency.WithLabelValues(service).Observe(rt.now().Sub(start).Seconds())
+		rt.latency.WithLabelValues(service).Observe(elapsed.Seconds())
+		// The access log: every request at debug level; refused signatures at warn, since
+		// they are what an operator looks for when a client is misconfigured or probing.
+		level, attrs := slog.LevelDebug, []any{"request_id", id, "service", service, "operation", operation(r),
+			"account", auth.AccountFrom(r.Context()), "status", rec.code, "duration", elapsed, "remote", r.RemoteAddr}
+		if refused != "" {
+			level, attrs = slog.LevelWarn, append(attrs, "refused", refused)
+		}
+		rt.log.Log(ctx, level, "request", attrs...)
 	}()
 	if h == nil {
 		rt.writeError(rec, r, &awsjson.Error{Type: "UnknownOperationException", Status: http.StatusBadRequest,
@@ -116,6 +126,7 @@ func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		cred, err := rt.verify.Verify(r)
 		if err != nil {
 			var ae *awsjson.Error
+			refused = err.Error()
 			if !errors.As(err, &ae) {
 				ae = &awsjson.Error{Type: "InternalFailure", Status: http.StatusInternalServerError, Message: "could not verify the request signature"}
 				rt.log.Error("signature verification failed", "request_id", id, "err", err)
@@ -128,6 +139,22 @@ func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r = r.WithContext(auth.WithAccount(r.Context(), DefaultAccount))
 	}
 	h.ServeHTTP(rec, r)
+}
+
+// operation names what a request asks for, for the access log.
+func operation(r *http.Request) string {
+	if t := r.Header.Get("X-Amz-Target"); t != "" {
+		if _, op, ok := strings.Cut(t, "."); ok {
+			return op
+		}
+		return t
+	}
+	if op, ok := strings.CutPrefix(r.URL.Path, "/service/"); ok {
+		if _, name, ok := strings.Cut(op, "/operation/"); ok {
+			return name
+		}
+	}
+	return r.Method + " " + r.URL.Path
 }
 
 // route picks the service of a request without reading its body.
