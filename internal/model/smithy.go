@@ -3,14 +3,13 @@ package model
 //go:generate go run ./internal/smithygen -model ../../third_party/aws-models/application-auto-scaling.json -out smithy_gen.go
 
 import (
-	"encoding/json"
 	"fmt"
-	"math"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/scaled-dev/scaled/internal/smithy"
 )
 
 type shapeKind uint8
@@ -117,20 +116,75 @@ func isScheduledActionName(s string) bool {
 // satisfy constraint: Member must satisfy enum value set: [...]". Members of the wrong JSON
 // type are left to the typed decoder.
 func ValidateInput(operation string, body map[string]any) error {
-	in, ok := smithyOperations[operation]
+	in, ok := inputShapes[operation]
 	if !ok {
 		return fmt.Errorf("model: unknown operation %q", operation)
 	}
-	var errs []string
-	validateShape(smithyShapes[in], body, "", &errs)
-	if len(errs) == 0 {
+	if msg := smithy.Message(smithy.Check(in, body, "")); msg != "" {
+		return &ValidationError{Message: msg}
+	}
+	return nil
+}
+
+// inputShapes are the input shapes of the operations, linked from the generated table.
+var inputShapes = func() map[string]*smithy.Shape {
+	memo := map[string]*smithy.Shape{}
+	out := make(map[string]*smithy.Shape, len(smithyOperations))
+	for op, in := range smithyOperations {
+		out[op] = linkShape(in, memo)
+	}
+	return out
+}()
+
+// linkShape turns a shape of the generated table, and the shapes it refers to by name,
+// into a smithy.Shape.
+func linkShape(name string, memo map[string]*smithy.Shape) *smithy.Shape {
+	if s, ok := memo[name]; ok {
+		return s
+	}
+	src := smithyShapes[name]
+	if src == nil {
 		return nil
 	}
-	noun := "errors"
-	if len(errs) == 1 {
-		noun = "error"
+	out := &smithy.Shape{Pattern: src.Pattern, Enum: src.Enum}
+	memo[name] = out
+	switch src.Kind {
+	case kindString, kindEnum:
+		out.Kind = smithy.String
+	case kindInteger:
+		out.Kind = smithy.Integer
+	case kindDouble:
+		out.Kind = smithy.Double
+	case kindBoolean:
+		out.Kind = smithy.Boolean
+	case kindTimestamp:
+		out.Kind = smithy.Timestamp
+	case kindList:
+		out.Kind, out.Elem = smithy.List, linkShape(src.Elem, memo)
+	case kindMap:
+		out.Kind, out.Key, out.Value = smithy.Map, linkShape(src.Key, memo), linkShape(src.Value, memo)
+	case kindStructure:
+		out.Kind = smithy.Structure
+		for _, m := range src.Members {
+			out.Members = append(out.Members, smithy.Member{Name: m.Name, Shape: linkShape(m.Target, memo), Required: m.Required})
+		}
 	}
-	return &ValidationError{Message: fmt.Sprintf("%d validation %s detected: %s", len(errs), noun, strings.Join(errs, "; "))}
+	if src.HasMinLen {
+		out.MinLen = smithy.Int(src.MinLen)
+	}
+	if src.HasMaxLen {
+		out.MaxLen = smithy.Int(src.MaxLen)
+	}
+	if src.HasMin {
+		out.Min = smithy.Float(src.Min)
+	}
+	if src.HasMax {
+		out.Max = smithy.Float(src.Max)
+	}
+	if p := src.Pattern; p != "" {
+		out.Match = func(s string) bool { return matchPattern(p, s) }
+	}
+	return out
 }
 
 // OperationNames lists the operations of the model, sorted.
@@ -141,176 +195,4 @@ func OperationNames() []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-func memberPath(parent, name string) string {
-	lower := strings.ToLower(name[:1]) + name[1:]
-	if parent == "" {
-		return lower
-	}
-	return parent + "." + lower
-}
-
-func violation(v any, path, constraint string) string {
-	return fmt.Sprintf("Value %s at '%s' failed to satisfy constraint: %s", renderValue(v), path, constraint)
-}
-
-func renderValue(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "null"
-	case string:
-		return "'" + x + "'"
-	case json.Number:
-		return "'" + x.String() + "'"
-	case bool:
-		return "'" + strconv.FormatBool(x) + "'"
-	case []any:
-		parts := make([]string, len(x))
-		for i, e := range x {
-			parts[i] = strings.Trim(renderValue(e), "'")
-		}
-		return "'[" + strings.Join(parts, ", ") + "]'"
-	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		parts := make([]string, len(keys))
-		for i, k := range keys {
-			parts[i] = k + "=" + strings.Trim(renderValue(x[k]), "'")
-		}
-		return "'{" + strings.Join(parts, ", ") + "}'"
-	}
-	return fmt.Sprintf("'%v'", v)
-}
-
-func validateShape(s *smithyShape, v any, path string, errs *[]string) {
-	if s == nil || v == nil {
-		return
-	}
-	switch s.Kind {
-	case kindStructure:
-		obj, ok := v.(map[string]any)
-		if !ok {
-			return
-		}
-		for _, m := range s.Members {
-			mv, present := obj[m.Name]
-			p := memberPath(path, m.Name)
-			if !present || mv == nil {
-				if m.Required {
-					*errs = append(*errs, violation(nil, p, "Member must not be null"))
-				}
-				continue
-			}
-			validateShape(smithyShapes[m.Target], mv, p, errs)
-		}
-	case kindString, kindEnum:
-		str, ok := v.(string)
-		if !ok {
-			return
-		}
-		n := int64(utf8.RuneCountInString(str))
-		if s.HasMinLen && n < s.MinLen {
-			*errs = append(*errs, violation(v, path, fmt.Sprintf("Member must have length greater than or equal to %d", s.MinLen)))
-		}
-		if s.HasMaxLen && n > s.MaxLen {
-			*errs = append(*errs, violation(v, path, fmt.Sprintf("Member must have length less than or equal to %d", s.MaxLen)))
-		}
-		if s.Pattern != "" && !matchPattern(s.Pattern, str) {
-			*errs = append(*errs, violation(v, path, "Member must satisfy regular expression pattern: "+s.Pattern))
-		}
-		if s.Kind == kindEnum && !contains(s.Enum, str) {
-			*errs = append(*errs, violation(v, path, "Member must satisfy enum value set: ["+strings.Join(s.Enum, ", ")+"]"))
-		}
-	case kindInteger:
-		num, ok := v.(json.Number)
-		if !ok {
-			return
-		}
-		f, err := num.Float64()
-		if err != nil {
-			return
-		}
-		if s.HasMin && f < s.Min {
-			*errs = append(*errs, violation(v, path, fmt.Sprintf("Member must have value greater than or equal to %v", s.Min)))
-		}
-		if s.HasMax && f > s.Max {
-			*errs = append(*errs, violation(v, path, fmt.Sprintf("Member must have value less than or equal to %v", s.Max)))
-		}
-	case kindDouble:
-		switch x := v.(type) {
-		case string:
-			if x == "NaN" || x == "Infinity" || x == "-Infinity" {
-				*errs = append(*errs, violation(v, path, "Member must be a finite number"))
-			}
-		case json.Number:
-			if f, err := x.Float64(); err != nil || math.IsInf(f, 0) {
-				*errs = append(*errs, violation(v, path, "Member must be a finite number"))
-			}
-		}
-	case kindList:
-		list, ok := v.([]any)
-		if !ok {
-			return
-		}
-		n := int64(len(list))
-		if s.HasMinLen && n < s.MinLen {
-			*errs = append(*errs, violation(v, path, fmt.Sprintf("Member must have length greater than or equal to %d", s.MinLen)))
-		}
-		if s.HasMaxLen && n > s.MaxLen {
-			*errs = append(*errs, violation(v, path, fmt.Sprintf("Member must have length less than or equal to %d", s.MaxLen)))
-		}
-		elem := smithyShapes[s.Elem]
-		for i, e := range list {
-			p := fmt.Sprintf("%s.%d.member", path, i+1)
-			if e == nil {
-				*errs = append(*errs, violation(nil, p, "Member must not be null"))
-				continue
-			}
-			validateShape(elem, e, p, errs)
-		}
-	case kindMap:
-		obj, ok := v.(map[string]any)
-		if !ok {
-			return
-		}
-		keys := make([]string, 0, len(obj))
-		for k := range obj {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		ks, vs := smithyShapes[s.Key], smithyShapes[s.Value]
-		for _, k := range keys {
-			var kerrs, verrs []string
-			validateShape(ks, k, path, &kerrs)
-			validateShape(vs, obj[k], path, &verrs)
-			if len(kerrs) > 0 {
-				*errs = append(*errs, violation(k, path, "Map keys must satisfy constraint: ["+constraintsOf(kerrs)+"]"))
-			}
-			if len(verrs) > 0 {
-				*errs = append(*errs, violation(obj[k], path, "Map value must satisfy constraint: ["+constraintsOf(verrs)+"]"))
-			}
-		}
-	}
-}
-
-func constraintsOf(errs []string) string {
-	out := make([]string, len(errs))
-	for i, e := range errs {
-		_, c, _ := strings.Cut(e, "failed to satisfy constraint: ")
-		out[i] = c
-	}
-	return strings.Join(out, ", ")
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -136,7 +137,7 @@ func ValidateTargetTracking(k TargetKey, c *TargetTrackingScalingPolicyConfigura
 	}
 	if p := c.PredefinedMetricSpecification; p != nil {
 		d, _ := LookupDimension(k.Dimension)
-		if !contains(d.PredefinedMetrics, p.PredefinedMetricType) {
+		if !slices.Contains(d.PredefinedMetrics, p.PredefinedMetricType) {
 			return Invalidf("PredefinedMetricType %s is not supported for scalable dimension %s", p.PredefinedMetricType, k.Dimension)
 		}
 		if p.PredefinedMetricType == "ALBRequestCountPerTarget" {
