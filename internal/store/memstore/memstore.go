@@ -182,6 +182,11 @@ func policyString(k model.PolicyKey) string {
 func (s *Store) PutPolicy(_ context.Context, p model.ScalingPolicy) (model.ScalingPolicy, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.putPolicy(p)
+}
+
+// putPolicy is PutPolicy with s.mu held.
+func (s *Store) putPolicy(p model.ScalingPolicy) (model.ScalingPolicy, error) {
 	if s.targets.m[p.TargetKey] == nil {
 		return model.ScalingPolicy{}, fmt.Errorf("put %s: target: %w", policyString(p.PolicyKey), store.ErrNotFound)
 	}
@@ -208,23 +213,9 @@ func (s *Store) PutPolicy(_ context.Context, p model.ScalingPolicy) (model.Scali
 func (s *Store) PutPolicyAlarms(_ context.Context, p model.ScalingPolicy, alarms []model.MetricAlarm) (model.ScalingPolicy, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.targets.m[p.TargetKey] == nil {
-		return model.ScalingPolicy{}, fmt.Errorf("put %s: target: %w", policyString(p.PolicyKey), store.ErrNotFound)
-	}
-	e := s.policies.m[p.PolicyKey]
-	var stored int64
-	if e != nil {
-		stored = e.val.Revision
-	}
-	if err := casErr(policyString(p.PolicyKey), p.Revision, e != nil, stored); err != nil {
+	p, err := s.putPolicy(p)
+	if err != nil {
 		return model.ScalingPolicy{}, err
-	}
-	p.Revision++
-	if e == nil {
-		s.seq++
-		s.policies.insert(s.seq, p.PolicyKey, clonePolicy(p))
-	} else {
-		e.val = clonePolicy(p)
 	}
 	keep := map[alarmKey]bool{}
 	for _, a := range alarms {

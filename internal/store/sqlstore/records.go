@@ -313,24 +313,30 @@ func (s *Store) PutPolicy(ctx context.Context, p model.ScalingPolicy) (model.Sca
 	if err != nil {
 		return model.ScalingPolicy{}, err
 	}
-	what := policyString(p.PolicyKey)
 	err = s.write(ctx, func(tx *sql.Tx) error {
-		if err := s.requireTarget(ctx, tx, p.TargetKey, what); err != nil {
-			return err
-		}
-		return s.cas(ctx, tx, casWrite{
-			table: "policies", what: what,
-			where: keyWhere + " AND name = ?", whereArg: keyArgs(p.TargetKey, p.Name), rev: rev,
-			cols: []string{"account", "namespace", "resource_id", "dimension", "name", "arn", "doc"},
-			vals: keyArgs(p.TargetKey, p.Name, p.ARN, doc),
-			set:  []string{"arn", "doc"}, setVals: []any{p.ARN, doc},
-		})
+		return s.putPolicy(ctx, tx, p, rev, doc)
 	})
 	if err != nil {
 		return model.ScalingPolicy{}, err
 	}
 	p.Revision = rev + 1
 	return p, nil
+}
+
+// putPolicy writes the encoded policy doc inside tx, compare-and-swap on rev; the target
+// must exist.
+func (s *Store) putPolicy(ctx context.Context, tx *sql.Tx, p model.ScalingPolicy, rev int64, doc string) error {
+	what := policyString(p.PolicyKey)
+	if err := s.requireTarget(ctx, tx, p.TargetKey, what); err != nil {
+		return err
+	}
+	return s.cas(ctx, tx, casWrite{
+		table: "policies", what: what,
+		where: keyWhere + " AND name = ?", whereArg: keyArgs(p.TargetKey, p.Name), rev: rev,
+		cols: []string{"account", "namespace", "resource_id", "dimension", "name", "arn", "doc"},
+		vals: keyArgs(p.TargetKey, p.Name, p.ARN, doc),
+		set:  []string{"arn", "doc"}, setVals: []any{p.ARN, doc},
+	})
 }
 
 const namedCols = "account, namespace, resource_id, dimension, name, revision, doc"
@@ -655,16 +661,7 @@ func (s *Store) PutPolicyAlarms(ctx context.Context, p model.ScalingPolicy, alar
 	}
 	what := policyString(p.PolicyKey)
 	err = s.write(ctx, func(tx *sql.Tx) error {
-		if err := s.requireTarget(ctx, tx, p.TargetKey, what); err != nil {
-			return err
-		}
-		if err := s.cas(ctx, tx, casWrite{
-			table: "policies", what: what,
-			where: keyWhere + " AND name = ?", whereArg: keyArgs(p.TargetKey, p.Name), rev: rev,
-			cols: []string{"account", "namespace", "resource_id", "dimension", "name", "arn", "doc"},
-			vals: keyArgs(p.TargetKey, p.Name, p.ARN, doc),
-			set:  []string{"arn", "doc"}, setVals: []any{p.ARN, doc},
-		}); err != nil {
+		if err := s.putPolicy(ctx, tx, p, rev, doc); err != nil {
 			return err
 		}
 		names := make([]any, 0, len(alarms)+2)
