@@ -20,4 +20,9 @@
 //
 // Values describe the desired state: Register and Apply create or update, so running the same
 // setup twice is harmless.
+//
+// Scale to zero needs one more piece, which SageMaker documents as a recipe: a step policy
+// that adds a copy when the component's NoCapacityInvocationFailures alarm fires. Setting
+// InferenceComponent.Wake (with a CloudWatch client, *cloudwatch.Client as it is) and
+// MinCopies 0 makes Setup put both, and Cleanup remove them.
 package autoscaling

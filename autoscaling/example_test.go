@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling/types"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 
 	"github.com/scaled-dev/scaled/autoscaling"
 )
@@ -59,6 +60,47 @@ func ExampleInferenceComponent_Setup() {
 	// Output:
 	// copies 1..8
 	// llama-3-8b-invocations-per-copy: TargetTrackingScaling on SageMakerInferenceComponentInvocationsPerCopy, target 20, cooldowns in 300s out 60s
+}
+
+// Scale to zero, as SageMaker documents it: target tracking takes the component down to zero
+// copies, and the NoCapacityInvocationFailures alarm runs a step policy that wakes it.
+func ExampleInferenceComponent_Setup_scaleToZero() {
+	ctx := context.Background()
+	creds := credentials.NewStaticCredentialsProvider(accessKeyID, secretAccessKey, "")
+	client := applicationautoscaling.New(applicationautoscaling.Options{Region: "us-east-1", BaseEndpoint: aws.String(endpoint), Credentials: creds})
+	alarms := cloudwatch.New(cloudwatch.Options{Region: "us-east-1", BaseEndpoint: aws.String(endpoint), Credentials: creds})
+
+	ic := autoscaling.InferenceComponent{
+		ComponentName:            "nightly-batch-model",
+		MinCopies:                0,
+		MaxCopies:                4,
+		TargetInvocationsPerCopy: 1,
+		Wake:                     &autoscaling.WakeFromZero{Alarms: alarms},
+	}
+	if err := ic.Setup(ctx, client); err != nil {
+		fmt.Println("setup failed:", err)
+		return
+	}
+	policies, err := ic.Target().Policies(ctx, client)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, p := range policies {
+		fmt.Printf("%s: %s", aws.ToString(p.PolicyName), p.PolicyType)
+		for _, a := range p.Alarms {
+			if p.PolicyType == types.PolicyTypeStepScaling {
+				fmt.Printf(", run by alarm %s", aws.ToString(a.AlarmName))
+			}
+		}
+		fmt.Println()
+	}
+	if err := ic.Cleanup(ctx, client); err != nil {
+		fmt.Println("cleanup failed:", err)
+	}
+	// Output:
+	// nightly-batch-model-invocations-per-copy: TargetTrackingScaling
+	// nightly-batch-model-wake-from-zero: StepScaling, run by alarm nightly-batch-model-no-capacity
 }
 
 func ExampleInferenceComponent_Cleanup() {

@@ -17,8 +17,8 @@ import (
 type InferenceComponent struct {
 	// ComponentName is the inference component's name (not the endpoint's).
 	ComponentName string
-	// MinCopies may be 0 (scale to zero; waking from zero also needs a step policy on
-	// NoCapacityInvocationFailures). MaxCopies must be at least 1 and at least MinCopies.
+	// MinCopies may be 0 (scale to zero; set Wake so that the component also wakes from
+	// zero). MaxCopies must be at least 1 and at least MinCopies.
 	MinCopies, MaxCopies int32
 	// TargetInvocationsPerCopy is the invocations per copy per minute to hold.
 	TargetInvocationsPerCopy float64
@@ -27,6 +27,9 @@ type InferenceComponent struct {
 	ScaleInCooldown, ScaleOutCooldown time.Duration
 	// PolicyName defaults to "<ComponentName>-invocations-per-copy".
 	PolicyName string
+	// Wake, with MinCopies 0, also puts the wake-from-zero step policy and its
+	// NoCapacityInvocationFailures alarm (see WakeFromZero).
+	Wake *WakeFromZero
 }
 
 var componentName = regexp.MustCompile(`^[a-zA-Z0-9]([\-a-zA-Z0-9]*[a-zA-Z0-9])?$`)
@@ -53,6 +56,14 @@ func (ic InferenceComponent) validate() error {
 	}
 	if _, err := cooldown("InferenceComponent.ScaleOutCooldown", ic.ScaleOutCooldown); err != nil {
 		errs = append(errs, err)
+	}
+	if ic.Wake != nil {
+		if ic.Wake.Alarms == nil {
+			errs = append(errs, errors.New("InferenceComponent.Wake.Alarms is nil; it creates the NoCapacityInvocationFailures alarm"))
+		}
+		if ic.MinCopies != 0 {
+			errs = append(errs, fmt.Errorf("InferenceComponent.Wake is set but MinCopies is %d; waking from zero needs MinCopies 0", ic.MinCopies))
+		}
 	}
 	return errors.Join(errs...)
 }
@@ -84,11 +95,13 @@ func (ic InferenceComponent) Policy() TargetTracking {
 }
 
 // Setup registers the component's target (or updates its bounds, leaving any suspension as
-// it is) and puts the target-tracking policy on it. Running it again with the same values
-// changes nothing. If putting the policy fails, Setup puts the target back as it found it —
-// deregistered if this call registered it, otherwise with its previous bounds — so that
-// nothing is left half done, and returns the policy error (joined with the undo's error if
-// that fails too, for example because ctx was cancelled).
+// it is) and puts the target-tracking policy on it, and with Wake the wake-from-zero step
+// policy and its alarm. Running it again with the same values changes nothing. If a later
+// step fails, Setup puts the target back as it found it — deregistered if this call
+// registered it (which deletes the policies it put), otherwise with its previous bounds — so
+// that nothing is left half done, and returns the error (joined with the undo's error if that
+// fails too, for example because ctx was cancelled). On a target that already existed,
+// policies put before the failure keep their new values; running Setup again completes it.
 func (ic InferenceComponent) Setup(ctx context.Context, c Client) error {
 	if err := ic.validate(); err != nil {
 		return fmt.Errorf("set up inference component: %w", err)
@@ -101,12 +114,20 @@ func (ic InferenceComponent) Setup(ctx context.Context, c Client) error {
 	if _, err := t.Register(ctx, c); err != nil {
 		return fmt.Errorf("set up inference component %s: %w", ic.ComponentName, err)
 	}
-	if _, err := ic.Policy().Apply(ctx, c, t); err != nil {
+	undo := func(err error) error {
 		err = fmt.Errorf("set up inference component %s: %w", ic.ComponentName, err)
 		if uerr := undoRegister(ctx, c, t, prev, existed); uerr != nil {
 			return errors.Join(err, fmt.Errorf("undo registration: %w", uerr))
 		}
 		return err
+	}
+	if _, err := ic.Policy().Apply(ctx, c, t); err != nil {
+		return undo(err)
+	}
+	if ic.Wake != nil {
+		if err := ic.setupWake(ctx, c, t); err != nil {
+			return undo(err)
+		}
 	}
 	return nil
 }
@@ -128,13 +149,17 @@ func undoRegister(ctx context.Context, c Client, t ScalableTarget, prev Registra
 	return err
 }
 
-// Cleanup deletes the component's policy and deregisters its target. Parts already gone
+// Cleanup deletes the component's policies (and with Wake its alarm) and deregisters its
+// target. Parts already gone
 // count as done, so Cleanup can be run any number of times.
 func (ic InferenceComponent) Cleanup(ctx context.Context, c Client) error {
 	if ic.ComponentName == "" {
 		return errors.New("clean up inference component: InferenceComponent.ComponentName is empty")
 	}
 	t := ic.Target()
+	if err := ic.cleanupWake(ctx, c, t); err != nil {
+		return fmt.Errorf("clean up inference component %s: %w", ic.ComponentName, err)
+	}
 	if err := t.DeletePolicy(ctx, c, ic.Policy().PolicyName); err != nil && !IsNotFound(err) {
 		return fmt.Errorf("clean up inference component %s: %w", ic.ComponentName, err)
 	}

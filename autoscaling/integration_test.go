@@ -3,8 +3,12 @@ package autoscaling_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling/types"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
 
@@ -80,5 +84,87 @@ func TestSetupUndoKeepsExistingTarget(t *testing.T) {
 	}
 	if diff := cmp.Diff([2]int32{2, 3}, [2]int32{reg.Min, reg.Max}); diff != "" {
 		t.Errorf("bounds after failed Setup (-want +got):\n%s", diff)
+	}
+}
+
+// failingAlarms refuses every alarm call.
+type failingAlarms struct{}
+
+func (failingAlarms) PutMetricAlarm(context.Context, *cloudwatch.PutMetricAlarmInput, ...func(*cloudwatch.Options)) (*cloudwatch.PutMetricAlarmOutput, error) {
+	return nil, errors.New("alarms unavailable")
+}
+
+func (failingAlarms) DeleteAlarms(context.Context, *cloudwatch.DeleteAlarmsInput, ...func(*cloudwatch.Options)) (*cloudwatch.DeleteAlarmsOutput, error) {
+	return nil, errors.New("alarms unavailable")
+}
+
+// TestWakeFromZeroAgainstServer: with Wake, Setup puts the target-tracking policy, the
+// wake-from-zero step policy and the NoCapacityInvocationFailures alarm whose action is the
+// step policy (DescribeScalingPolicies lists it); Cleanup removes all of it, twice over; a
+// failing alarm call leaves nothing behind.
+func TestWakeFromZeroAgainstServer(t *testing.T) {
+	ctx := context.Background()
+	client, alarms := newClient(), newAlarmsClient()
+	ic := autoscaling.InferenceComponent{ComponentName: "wakes", MinCopies: 0, MaxCopies: 2, TargetInvocationsPerCopy: 1,
+		Wake: &autoscaling.WakeFromZero{Alarms: alarms}}
+	for range 2 {
+		if err := ic.Setup(ctx, client); err != nil {
+			t.Fatalf("Setup: %v", err)
+		}
+	}
+	ps, err := ic.Target().Policies(ctx, client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	for _, p := range ps {
+		var names []string
+		for _, a := range p.Alarms {
+			names = append(names, aws.ToString(a.AlarmName))
+		}
+		if p.PolicyType == types.PolicyTypeStepScaling {
+			got[aws.ToString(p.PolicyName)] = names
+		} else {
+			got[aws.ToString(p.PolicyName)] = []string{string(p.PolicyType)}
+		}
+	}
+	want := map[string][]string{"wakes-invocations-per-copy": {"TargetTrackingScaling"}, "wakes-wake-from-zero": {"wakes-no-capacity"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("policies and the alarms that invoke them (-want +got):\n%s", diff)
+	}
+	da, err := alarms.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{AlarmNames: []string{"wakes-no-capacity"}})
+	if err != nil || len(da.MetricAlarms) != 1 {
+		t.Fatalf("DescribeAlarms: %v %+v", err, da)
+	}
+	if a := da.MetricAlarms[0]; aws.ToString(a.MetricName) != "NoCapacityInvocationFailures" || aws.ToFloat64(a.Threshold) != 1 {
+		t.Errorf("alarm %+v", a)
+	}
+	for range 2 {
+		if err := ic.Cleanup(ctx, client); err != nil {
+			t.Fatalf("Cleanup: %v", err)
+		}
+	}
+	if da, err = alarms.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{AlarmNames: []string{"wakes-no-capacity"}}); err != nil || len(da.MetricAlarms) != 0 {
+		t.Errorf("after Cleanup: alarms %+v, %v", da, err)
+	}
+	if _, registered, err := ic.Target().Describe(ctx, client); err != nil || registered {
+		t.Errorf("after Cleanup: registered %v, %v", registered, err)
+	}
+
+	broken := ic
+	broken.ComponentName = "wakes-broken"
+	broken.Wake = &autoscaling.WakeFromZero{Alarms: failingAlarms{}}
+	if err := broken.Setup(ctx, client); err == nil || !strings.Contains(err.Error(), "alarms unavailable") {
+		t.Fatalf("Setup with failing alarms = %v", err)
+	}
+	if _, registered, err := broken.Target().Describe(ctx, client); err != nil || registered {
+		t.Errorf("after a failed Setup: registered %v, %v; want nothing left", registered, err)
+	}
+
+	// Wake needs MinCopies 0 and an alarms client.
+	bad := autoscaling.InferenceComponent{ComponentName: "x", MinCopies: 1, MaxCopies: 2, TargetInvocationsPerCopy: 1, Wake: &autoscaling.WakeFromZero{}}
+	err = bad.Setup(ctx, client)
+	if err == nil || !strings.Contains(err.Error(), "Wake.Alarms is nil") || !strings.Contains(err.Error(), "needs MinCopies 0") {
+		t.Errorf("Setup with a bad Wake = %v", err)
 	}
 }
