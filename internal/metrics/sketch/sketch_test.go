@@ -44,10 +44,7 @@ func TestQuantileAccuracy(t *testing.T) {
 	qs := []float64{0, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999, 1}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := New()
-			for _, v := range tt.data {
-				s.Add(v, 1)
-			}
+			s := binnedOf(tt.data...)
 			sorted := slices.Sorted(slices.Values(tt.data))
 			for _, q := range qs {
 				got, ok := s.Quantile(q)
@@ -68,9 +65,12 @@ func TestQuantileCases(t *testing.T) {
 		V  float64
 		OK bool
 	}
-	weighted := New()
+	weighted := newBinned()
 	weighted.Add(10, 99)
 	weighted.Add(1000, 1)
+	weightedExact := New()
+	weightedExact.Add(10, 99)
+	weightedExact.Add(1000, 1)
 	neg := New()
 	neg.Add(5, 1)
 	neg.Add(-1, 1)
@@ -88,6 +88,10 @@ func TestQuantileCases(t *testing.T) {
 		{"weighted p50", weighted, 0.5, res{binValue(index(10)), true}},
 		{"weighted p100 is max", weighted, 1, res{1000, true}},
 		{"weighted p0 is min", weighted, 0, res{10, true}},
+		{"exact weighted p50", weightedExact, 0.5, res{10, true}},
+		{"exact weighted p99", weightedExact, 0.99, res{10, true}},
+		// rank ⌊0.995·99⌋ = 98: only p100 reaches the one 1000.
+		{"exact weighted p99.5", weightedExact, 0.995, res{10, true}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -112,7 +116,7 @@ func TestAddIgnoresInvalid(t *testing.T) {
 }
 
 func TestCollapseKeepsUpperQuantiles(t *testing.T) {
-	s := New()
+	s := newBinned()
 	// A range far wider than MaxBins bins: the lowest values collapse.
 	var data []float64
 	for e := -200.0; e <= 200; e += 0.5 {
@@ -207,9 +211,27 @@ func FuzzMergeEqualsAddAll(f *testing.F) {
 		for _, x := range append(addedA, addedB...) {
 			all.Add(x[0], x[1])
 		}
+		// Binned from the start, merging exact or binned parts.
+		ball, bsa := newBinned(), newBinned()
+		for _, x := range addedA {
+			bsa.Add(x[0], x[1])
+		}
+		for _, x := range append(addedA, addedB...) {
+			ball.Add(x[0], x[1])
+		}
+		bsa.Merge(sb)
 		sa.Merge(sb)
 		if diff := cmp.Diff(norm(all), norm(sa), cmp.AllowUnexported(Sketch{})); diff != "" {
 			t.Fatalf("Merge differs from adding all (-all +merged)\n%s", diff)
+		}
+		if diff := cmp.Diff(norm(ball), norm(bsa), cmp.AllowUnexported(Sketch{})); diff != "" {
+			t.Fatalf("binned Merge differs from adding all (-all +merged)\n%s", diff)
+		}
+		if sa.Exact() {
+			return
+		}
+		if diff := cmp.Diff(norm(ball), norm(sa), cmp.AllowUnexported(Sketch{})); diff != "" {
+			t.Fatalf("converted sketch differs from a binned one (-binned +converted)\n%s", diff)
 		}
 	})
 }
@@ -217,6 +239,9 @@ func FuzzMergeEqualsAddAll(f *testing.F) {
 // norm trims empty bins at both ends, which a merge may leave.
 func norm(s *Sketch) *Sketch {
 	c := s.Clone()
+	if c.exact {
+		return c
+	}
 	for len(c.bins) > 0 && c.bins[0] == 0 {
 		c.bins = c.bins[1:]
 		c.offset++

@@ -5,22 +5,25 @@ import "math"
 // Trimmed and winsorized statistics.
 //
 // The methods below compute CloudWatch's trimmed mean, trimmed count, trimmed sum,
-// winsorized mean and percentile rank from the bins. They see the data as a sorted
-// sequence of atoms: the zeros (exact), then each non-empty bin, whose values lie in the
-// bin's range (γ^(i-1), γ^i] narrowed to [Min, Max]. An atom stands for its count of
-// values, all taken as the harmonic midpoint 2ab/(a+b) of its range [a, b], which is within
-// RelativeAccuracy of every value in the range.
+// winsorized mean and percentile rank. They see the data as a sorted sequence of atoms:
+// the zeros, then, in exact mode, each distinct value with its count, or, in binned mode,
+// each non-empty bin, whose values lie in the bin's range (γ^(i-1), γ^i] narrowed to
+// [Min, Max]. A bin stands for its count of values, all taken as the harmonic midpoint
+// 2ab/(a+b) of its range [a, b], which is within RelativeAccuracy of every value in the
+// range. In exact mode every statistic below is exact (up to float64 rounding).
 //
 // Rank bounds (fractions of the count) cut the sequence at positions lo·n and hi·n; an
 // atom that a position cuts counts in proportion (a single value cut at 0.7 counts as 0.7
-// of a value). Counts are then exact and sums and means are within RelativeAccuracy.
+// of a value). Counts are then exact and sums and means are within RelativeAccuracy (exact
+// in exact mode).
 //
-// Value bounds keep the values in (lo, hi]. The values are classified by bin: the bin
-// holding a bound is put wholly on the bound's side (inclusive for the upper bound,
-// excluded for the lower), so values equal to a bound and values outside the bound's bin
-// are classified exactly, and only values less than 2·RelativeAccuracy (one bin) from a
-// bound, on its other side, can be counted as if they equalled it. Min and Max narrow the
-// bins at the ends: a bin whose values all lie on one side of a bound is never misplaced.
+// Value bounds keep the values in (lo, hi]. Exact values are compared with the bounds. In
+// binned mode the values are classified by bin: the bin holding a bound is put wholly on
+// the bound's side (inclusive for the upper bound, excluded for the lower), so values
+// equal to a bound and values outside the bound's bin are classified exactly, and only
+// values less than 2·RelativeAccuracy (one bin) from a bound, on its other side, can be
+// counted as if they equalled it. Min and Max narrow the bins at the ends: a bin whose
+// values all lie on one side of a bound is never misplaced.
 
 // usable reports whether trimmed statistics can be computed: the sketch has data and no
 // negative value (CloudWatch computes none of these statistics then).
@@ -44,11 +47,11 @@ func mid(a, b float64) float64 {
 }
 
 // atom is a run of equal-looking values: count c with values in [a, b], represented by v.
-// i is the bin index of a non-zero atom.
+// i is the bin index of a binned atom; an exact atom (exact) is one value, a = b = v.
 type atom struct {
-	zero       bool
-	i          int
-	a, b, v, c float64
+	zero, exact bool
+	i           int
+	a, b, v, c  float64
 }
 
 // forAtoms calls f with the atoms in increasing order until f returns false.
@@ -56,8 +59,17 @@ func (s *Sketch) forAtoms(f func(at atom) bool) {
 	if s.zero > 0 && !f(atom{zero: true, c: s.zero}) {
 		return
 	}
+	if s.exact {
+		n := s.nExact()
+		for j, v := range s.bins[:n] {
+			if !f(atom{exact: true, a: v, b: v, v: v, c: float64(s.countAt(n, j))}) {
+				return
+			}
+		}
+		return
+	}
 	// Bin edges by multiplication: the rounding error after MaxBins bins is below 1e-12.
-	edge := math.Exp(float64(s.offset-1) * logGamma)
+	edge := math.Exp(float64(int(s.offset)-1) * logGamma)
 	for j, c := range s.bins {
 		lo := edge
 		edge *= gamma
@@ -65,13 +77,24 @@ func (s *Sketch) forAtoms(f func(at atom) bool) {
 			continue
 		}
 		a, b := s.narrow(lo, edge)
-		if !f(atom{i: s.offset + j, a: a, b: b, v: mid(a, b), c: c}) {
+		if !f(atom{i: int(s.offset) + j, a: a, b: b, v: mid(a, b), c: c}) {
 			return
 		}
 	}
 }
 
 func validRanks(lo, hi float64) bool { return 0 <= lo && lo <= hi && hi <= 1 }
+
+// position returns the position f·n, taking a product within rounding error of a whole
+// number as that number (0.3·10 computes as 3.0000000000000004), so that TC(30%:70%) of
+// ten values is 4, not 3.9999999999999996.
+func position(f, n float64) float64 {
+	p := f * n
+	if r := math.Round(p); math.Abs(r-p) <= 1e-9*math.Max(1, p) {
+		return r
+	}
+	return p
+}
 
 // TrimmedByRank returns the count and the sum of the values between the rank positions
 // lo·n and hi·n of the sorted data (0 ≤ lo ≤ hi ≤ 1, n = Count): the data without the
@@ -82,7 +105,7 @@ func (s *Sketch) TrimmedByRank(lo, hi float64) (count, sum float64, ok bool) {
 	if !s.usable() || !validRanks(lo, hi) {
 		return 0, 0, false
 	}
-	l, u := lo*s.count, hi*s.count
+	l, u := position(lo, s.count), position(hi, s.count)
 	var cum float64
 	s.forAtoms(func(at atom) bool {
 		if x, y := math.Max(cum, l), math.Min(cum+at.c, u); y > x {
@@ -102,7 +125,7 @@ func (s *Sketch) WinsorizedByRank(lo, hi float64) (float64, bool) {
 	if !ok {
 		return 0, false
 	}
-	l, u := lo*s.count, hi*s.count
+	l, u := position(lo, s.count), position(hi, s.count)
 	var cum, low, high float64
 	lowSet, highSet := false, false
 	var last atom
@@ -157,6 +180,14 @@ func (at atom) side(vb *valueBounds) int {
 			return 1
 		}
 		return 0
+	case at.exact:
+		switch {
+		case at.v <= vb.lo:
+			return -1
+		case at.v > vb.hi:
+			return 1
+		}
+		return 0
 	case vb.hi <= 0 || at.a > vb.hi || at.i > vb.ihi:
 		return 1
 	case vb.lo > 0 && (at.b <= vb.lo || at.i <= vb.ilo && at.a <= vb.lo):
@@ -181,8 +212,9 @@ func (at atom) within(lo, hi float64) float64 {
 }
 
 // TrimmedByValue returns the count and the sum of the values v with lo < v ≤ hi (0 ≤ lo;
-// lo may be -Inf and hi +Inf for no bound). A value less than 2·RelativeAccuracy from a
-// bound and on the other side of it may be counted as equal to the bound. ok is false when
+// lo may be -Inf and hi +Inf for no bound). In binned mode a value less than
+// 2·RelativeAccuracy from a bound and on the other side of it may be counted as equal to
+// the bound. ok is false when
 // the sketch is empty, has a negative value, or lo > hi.
 func (s *Sketch) TrimmedByValue(lo, hi float64) (count, sum float64, ok bool) {
 	if !s.usable() || !(lo <= hi) {

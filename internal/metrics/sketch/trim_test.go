@@ -12,12 +12,36 @@ import (
 
 var inf = math.Inf(1)
 
+// sketchOf returns a sketch of vals, in exact mode while they fit.
 func sketchOf(vals ...float64) *Sketch {
 	s := New()
 	for _, v := range vals {
 		s.Add(v, 1)
 	}
 	return s
+}
+
+// newBinned returns an empty sketch in binned mode.
+func newBinned() *Sketch {
+	s := New()
+	s.toBins()
+	return s
+}
+
+// binnedOf returns a binned-mode sketch of vals.
+func binnedOf(vals ...float64) *Sketch {
+	s := newBinned()
+	for _, v := range vals {
+		s.Add(v, 1)
+	}
+	return s
+}
+
+// bothModes runs f with the exact-mode and the binned-mode sketch of vals.
+func bothModes(t *testing.T, vals []float64, f func(t *testing.T, s *Sketch)) {
+	t.Helper()
+	t.Run("exact", func(t *testing.T) { f(t, sketchOf(vals...)) })
+	t.Run("binned", func(t *testing.T) { f(t, binnedOf(vals...)) })
 }
 
 func seq(lo, hi int) []float64 {
@@ -67,11 +91,13 @@ func TestTrimmedByRank(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var got trimRes
-			got.Count, got.Sum, got.OK = sketchOf(tt.data...).TrimmedByRank(tt.lo, tt.hi)
-			if diff := cmp.Diff(tt.want, got, approxTrim); diff != "" {
-				t.Errorf("TrimmedByRank(%v, %v) (-want +got)\n%s", tt.lo, tt.hi, diff)
-			}
+			bothModes(t, tt.data, func(t *testing.T, s *Sketch) {
+				var got trimRes
+				got.Count, got.Sum, got.OK = s.TrimmedByRank(tt.lo, tt.hi)
+				if diff := cmp.Diff(tt.want, got, approxTrim); diff != "" {
+					t.Errorf("TrimmedByRank(%v, %v) (-want +got)\n%s", tt.lo, tt.hi, diff)
+				}
+			})
 		})
 	}
 }
@@ -106,16 +132,17 @@ func TestWinsorized(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var got res
-			s := sketchOf(tt.data...)
-			if tt.percent {
-				got.Mean, got.OK = s.WinsorizedByRank(tt.lo, tt.hi)
-			} else {
-				got.Mean, got.OK = s.WinsorizedByValue(tt.lo, tt.hi)
-			}
-			if diff := cmp.Diff(tt.want, got, approxTrim); diff != "" {
-				t.Errorf("(-want +got)\n%s", diff)
-			}
+			bothModes(t, tt.data, func(t *testing.T, s *Sketch) {
+				var got res
+				if tt.percent {
+					got.Mean, got.OK = s.WinsorizedByRank(tt.lo, tt.hi)
+				} else {
+					got.Mean, got.OK = s.WinsorizedByValue(tt.lo, tt.hi)
+				}
+				if diff := cmp.Diff(tt.want, got, approxTrim); diff != "" {
+					t.Errorf("(-want +got)\n%s", diff)
+				}
+			})
 		})
 	}
 }
@@ -139,8 +166,6 @@ func TestTrimmedByValue(t *testing.T) {
 		{"zeros are not above 0", []float64{0, 0, 5, 5, 5, 100}, 0, 10, trimRes{3, 15, true}},
 		{"thresholds on data", []float64{100, 200, 300, 400}, 200, 300, trimRes{1, 300, true}},
 		{"PR(:300) data", []float64{100, 250, 300, 310, 500}, ninf, 300, trimRes{3, 650, true}},
-		// 301 is in the bin of 300 (less than 2 % apart) and counts as if it were 300.
-		{"a value in the bound's bin", []float64{100, 250, 300, 301, 500}, ninf, 300, trimRes{4, 950, true}},
 		{"one repeated value at the lower bound", []float64{7, 7, 7}, 7, inf, trimRes{0, 0, true}},
 		{"one repeated value at the upper bound", []float64{7, 7, 7}, ninf, 7, trimRes{3, 21, true}},
 		{"just below the minimum", []float64{7, 7, 7}, 6.99, 7, trimRes{3, 21, true}},
@@ -149,17 +174,35 @@ func TestTrimmedByValue(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var got trimRes
-			got.Count, got.Sum, got.OK = sketchOf(tt.data...).TrimmedByValue(tt.lo, tt.hi)
-			if diff := cmp.Diff(tt.want, got, approxTrim); diff != "" {
-				t.Errorf("TrimmedByValue(%v, %v) (-want +got)\n%s", tt.lo, tt.hi, diff)
-			}
+			bothModes(t, tt.data, func(t *testing.T, s *Sketch) {
+				var got trimRes
+				got.Count, got.Sum, got.OK = s.TrimmedByValue(tt.lo, tt.hi)
+				if diff := cmp.Diff(tt.want, got, approxTrim); diff != "" {
+					t.Errorf("TrimmedByValue(%v, %v) (-want +got)\n%s", tt.lo, tt.hi, diff)
+				}
+			})
 		})
 	}
 }
 
+func TestTrimmedByValueNearBound(t *testing.T) {
+	data := []float64{100, 250, 300, 301, 500}
+	var got [2]trimRes
+	// Binned: 301 is in the bin of 300 (less than 2 % apart) and counts as if it were 300.
+	got[0].Count, got[0].Sum, got[0].OK = binnedOf(data...).TrimmedByValue(math.Inf(-1), 300)
+	// Exact: 301 is above the bound.
+	got[1].Count, got[1].Sum, got[1].OK = sketchOf(data...).TrimmedByValue(math.Inf(-1), 300)
+	want := [2]trimRes{{4, 950, true}, {3, 650, true}}
+	if diff := cmp.Diff(want, got, approxTrim); diff != "" {
+		t.Errorf("binned, exact (-want +got)\n%s", diff)
+	}
+}
+
 func TestRankOf(t *testing.T) {
-	s := sketchOf(seq(1, 10)...)
+	bothModes(t, seq(1, 10), testRankOf)
+}
+
+func testRankOf(t *testing.T, s *Sketch) {
 	got := [][2]float64{}
 	for _, b := range [][2]float64{{math.Inf(-1), 3}, {5, inf}, {2, 4}, {0, inf}, {10, inf}} {
 		v, ok := s.RankOf(b[0], b[1])
@@ -202,7 +245,7 @@ func TestTrimAccuracy(t *testing.T) {
 		data[i] = grid()
 	}
 	sorted := slices.Sorted(slices.Values(data))
-	s := sketchOf(data...)
+	s := binnedOf(data...)
 	for _, b := range [][2]float64{{0, 0.99}, {0.1, 0.9}, {0.25, 0.75}, {0.013, 0.577}, {0.5, 1}} {
 		c, sum, _ := s.TrimmedByRank(b[0], b[1])
 		wc, wsum := exactRank(sorted, b[0], b[1])

@@ -32,14 +32,17 @@
 // different values has no distribution; a period containing one, or containing a negative
 // value, has no datapoint for any extended statistic (the standard statistics are
 // unaffected). A trimmed mean whose bounds keep no data has no datapoint either; trimmed
-// counts and sums are then 0. The accuracy is the sketch's (see package sketch): trimmed
-// and winsorized means and trimmed sums within 1 %, counts and percentile ranks exact except
-// for values within 2 % of a value bound.
+// counts and sums are then 0. The accuracy is the sketch's (see package sketch): exact while
+// a period holds at most sketch.MaxExact distinct values; beyond, trimmed and winsorized
+// means and trimmed sums within 1 %, counts and percentile ranks exact except for values
+// within 2 % of a value bound.
 //
-// A bucket keeps a sketch (package sketch: 1 % relative error, at most sketch.MaxBins
-// bins) only once it has received two different values with distributions; a bucket
-// whose values are all equal — the common case of one datum per bucket — needs none.
-// A sketch costs 72 bytes plus 8 bytes per bin between its smallest and largest value:
+// A bucket keeps a sketch (package sketch: exact up to sketch.MaxExact distinct values,
+// then 1 % relative error, at most sketch.MaxBins bins) only once it has received two
+// different values with distributions; a bucket whose values are all equal — the common
+// case of one datum per bucket — needs none. An exact sketch costs 72 bytes plus 12 bytes
+// per value (at most 840 bytes); a binned one 72 bytes plus 8 bytes per bin between its
+// smallest and largest value:
 // about 120 bins (1 KB) for request latencies spread over a factor of 10, 230 bins (2 KB)
 // over a factor of 100, and never more than 16.5 KB. Stats reports the sketches and bins
 // held. An extended-statistic query merges the sketches of the buckets of each period into one
