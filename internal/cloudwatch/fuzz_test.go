@@ -11,8 +11,8 @@ import (
 	"github.com/fxamacker/cbor/v2"
 
 	"github.com/scaled-dev/scaled/internal/auth"
-	"github.com/scaled-dev/scaled/internal/cloudwatch"
 	"github.com/scaled-dev/scaled/internal/clock"
+	"github.com/scaled-dev/scaled/internal/cloudwatch"
 	"github.com/scaled-dev/scaled/internal/metrics/tsdb"
 	"github.com/scaled-dev/scaled/internal/store/memstore"
 )
