@@ -23,6 +23,9 @@ type minute struct {
 	ServeSec  float64 // copy-seconds in service
 	Desired   int32   // desired copies at the end of the minute
 	MaxServe  int     // most copies in service during the minute
+	// Work is the service seconds of the requests that arrived in the minute (tokens
+	// distribution only: there every arrival's service time is drawn when it arrives).
+	Work float64
 }
 
 // capChange is a change of the number of copies in service.
@@ -113,6 +116,13 @@ func (a *accounting) setDesired(t int64, n int32) {
 func (a *accounting) arrived(t int64) {
 	a.bin(t).Arrivals++
 	a.total.Arrivals++
+}
+
+// work adds the service time (ns) of a request that arrived at t.
+func (a *accounting) work(arrival, svc int64) {
+	w := float64(svc) / 1e9
+	a.bin(arrival).Work += w
+	a.total.Work += w
 }
 
 func (a *accounting) failed(arrival int64, reason int) {

@@ -16,3 +16,6 @@ func (q *arrivalQueue) peek() (int64, bool) {
 }
 
 func (q *arrivalQueue) pop() { q.a.Next() }
+
+// tokens returns the token counts of the arrival peek returned.
+func (q *arrivalQueue) tokens() trace.Tokens { return q.a.PeekTokens() }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/scaled-dev/scaled/internal/model"
 	"github.com/scaled-dev/scaled/internal/resource"
+	"github.com/scaled-dev/scaled/internal/sim/trace"
 )
 
 // recorder is the part of icmetrics.Recorder the fleet drives (the same calls the local
@@ -31,6 +32,8 @@ type fleetConfig struct {
 	queueLimit  int
 	slo         int64 // ns, on the wait before service
 	timeout     int64 // ns, longest wait before a queued request fails
+	// token counts of requests without counts (tokens distribution)
+	defIn, defOut float64
 }
 
 type simCopy struct {
@@ -125,7 +128,9 @@ type fleet struct {
 	draining int     // copies draining (still billed)
 	starting []int64 // ready times of copies starting, ascending
 	queue    []int64 // arrival times of waiting requests (FIFO ring)
+	qsvc     []int64 // their service times, parallel to queue (tokens distribution only)
 	qhead    int
+	tokens   bool // service times depend on the request's tokens: drawn at arrival
 	done     completions
 
 	acc *accounting
@@ -133,7 +138,15 @@ type fleet struct {
 
 func newFleet(cfg fleetConfig, rec recorder, seed uint64, start int64, acc *accounting) *fleet {
 	rng := rand.New(rand.NewPCG(seed, seed^0x5851f42d4c957f2d))
-	f := &fleet{cfg: cfg, rec: rec, rng: rng, svc: newSampler(cfg.service, rng), now: start, acc: acc}
+	svcRng := rng
+	if cfg.service.tokenBased() {
+		// Token service times are drawn at arrival from their own stream, so that the
+		// same trace and seed give every scenario the same per-request work (and oracle)
+		// whatever its scaling does with the start-up failure draws.
+		svcRng = rand.New(rand.NewPCG(seed^0x2545f4914f6cdd1d, seed^0x9e3779b97f4a7c15))
+	}
+	f := &fleet{cfg: cfg, rec: rec, rng: rng, svc: newSampler(cfg.service, cfg.defIn, cfg.defOut, svcRng), now: start, acc: acc,
+		tokens: cfg.service.tokenBased()}
 	for range cfg.initial {
 		f.copies.add(&simCopy{})
 	}
@@ -188,9 +201,13 @@ func (f *fleet) runUntil(t int64, arr *arrivalQueue) {
 			f.now = ie
 			f.internal(ie)
 		default:
+			var tok trace.Tokens
+			if f.tokens {
+				tok = arr.tokens()
+			}
 			arr.pop()
 			f.now = at
-			f.arrive(at)
+			f.arrive(at, tok)
 		}
 	}
 }
@@ -215,7 +232,7 @@ func (f *fleet) internal(t int64) {
 		return
 	}
 	if f.queued() > 0 && f.queue[f.qhead]+f.cfg.timeout == t {
-		arr := f.popQueue()
+		arr, _ := f.popQueue()
 		f.rec.RequestFinished(time.Unix(0, t), 0, time.Duration(t-arr), 504)
 		f.acc.failed(arr, reasonTimeout)
 	}
@@ -231,15 +248,23 @@ func (f *fleet) insertStarting(at int64) {
 	f.starting[i] = at
 }
 
-func (f *fleet) popQueue() int64 {
-	a := f.queue[f.qhead]
+// popQueue removes the oldest waiting request and returns its arrival time and, with the
+// tokens distribution, its service time (0 otherwise).
+func (f *fleet) popQueue() (arrival, svc int64) {
+	arrival = f.queue[f.qhead]
+	if f.tokens {
+		svc = f.qsvc[f.qhead]
+	}
 	f.qhead++
 	if f.qhead > 1024 && f.qhead*2 > len(f.queue) {
 		n := copy(f.queue, f.queue[f.qhead:])
 		f.queue = f.queue[:n]
+		if f.tokens {
+			f.qsvc = f.qsvc[:copy(f.qsvc, f.qsvc[f.qhead:])]
+		}
 		f.qhead = 0
 	}
-	return a
+	return arrival, svc
 }
 
 func (f *fleet) copiesChanged(t int64) {
@@ -257,14 +282,24 @@ func (f *fleet) leastLoaded() *simCopy {
 	return c
 }
 
-func (f *fleet) start(t int64, c *simCopy, arrival int64) {
+// start serves a request on c; s is its service time if already drawn (tokens), else 0.
+func (f *fleet) start(t int64, c *simCopy, arrival, s int64) {
 	f.copies.set(c, c.inflight+1)
-	s := f.svc.draw()
+	if s == 0 {
+		s = f.svc.draw()
+	}
 	heap.Push(&f.done, completion{at: t + s, c: c, wait: t - arrival, svc: s})
 }
 
-func (f *fleet) arrive(t int64) {
+func (f *fleet) arrive(t int64, tok trace.Tokens) {
 	f.acc.arrived(t)
+	var s int64
+	if f.tokens {
+		// Drawn for every arrival, served or not, so that the oracle knows the work of
+		// the whole trace.
+		s = f.svc.drawTokens(tok)
+		f.acc.work(t, s)
+	}
 	tt := time.Unix(0, t)
 	if f.copies.n == 0 {
 		f.rec.NoCapacity(tt)
@@ -273,7 +308,7 @@ func (f *fleet) arrive(t int64) {
 	}
 	if c := f.leastLoaded(); c != nil && f.queued() == 0 {
 		f.rec.RequestStarted(tt)
-		f.start(t, c, t)
+		f.start(t, c, t, s)
 		return
 	}
 	if f.queued() >= f.cfg.queueLimit {
@@ -284,6 +319,9 @@ func (f *fleet) arrive(t int64) {
 	}
 	f.rec.RequestStarted(tt)
 	f.queue = append(f.queue, t)
+	if f.tokens {
+		f.qsvc = append(f.qsvc, s)
+	}
 }
 
 func (f *fleet) finish(t int64, c completion) {
@@ -309,8 +347,8 @@ func (f *fleet) dispatch(t int64) {
 		if c == nil {
 			return
 		}
-		arr := f.popQueue()
-		f.start(t, c, arr)
+		arr, s := f.popQueue()
+		f.start(t, c, arr, s)
 	}
 }
 

@@ -21,6 +21,24 @@ func OracleCopies(arrivalsPerMinute []float64, perCopyPerSecond float64) []int {
 	return out
 }
 
+// OracleCopiesFromWork is the oracle for per-request service times (the tokens
+// distribution): minute i needs ceil(work[i] / (60 × concurrency)) copies, where work[i] is
+// the total service seconds of the requests that arrive in minute i. A copy supplies at
+// most 60 × concurrency service seconds per minute, so fewer copies could not serve that
+// minute's arrivals even with perfect packing, no start-up delay and no queueing slack;
+// with equal service times it is OracleCopies.
+func OracleCopiesFromWork(work []float64, concurrency int) []int {
+	out := make([]int, len(work))
+	perMin := 60 * float64(concurrency)
+	for i, w := range work {
+		if w <= 0 || perMin <= 0 {
+			continue
+		}
+		out[i] = int(math.Ceil(w/perMin - 1e-9))
+	}
+	return out
+}
+
 // Step is a load step: a minute whose oracle capacity rose sharply.
 type Step struct {
 	At time.Time `json:"at"`

@@ -62,6 +62,27 @@ type FleetInfo struct {
 	StartupSeconds    float64 `json:"startup_seconds"`
 	SLOSeconds        float64 `json:"slo_wait_seconds"`
 	IntervalSeconds   float64 `json:"evaluation_interval_seconds"`
+	// Tokens describes the token-based service time, when the scenario uses it; the
+	// throughput and mean service time above are then the trace's averages.
+	Tokens *TokenModel `json:"tokens,omitempty"`
+}
+
+// TokenModel restates the tokens service-time distribution and what it made of the trace.
+type TokenModel struct {
+	BaseSeconds           float64 `json:"base_seconds"`
+	PerInputTokenSeconds  float64 `json:"per_input_token_seconds"`
+	PerOutputTokenSeconds float64 `json:"per_output_token_seconds"`
+	CV                    float64 `json:"cv"`
+	// RequestsWithTokens counts the trace's requests that carry token counts (before rate
+	// scaling); MeanInputTokens and MeanOutputTokens are their means.
+	RequestsWithTokens float64 `json:"requests_with_tokens"`
+	MeanInputTokens    float64 `json:"mean_input_tokens"`
+	MeanOutputTokens   float64 `json:"mean_output_tokens"`
+	// DefaultInputTokens and DefaultOutputTokens were used for requests without counts.
+	DefaultInputTokens  float64 `json:"default_input_tokens"`
+	DefaultOutputTokens float64 `json:"default_output_tokens"`
+	// WorkSeconds is the service time of every arrival, served or not: the oracle's input.
+	WorkSeconds float64 `json:"work_seconds"`
 }
 
 // Requests counts request outcomes. Served includes Violated (served, but waited longer
@@ -173,6 +194,12 @@ func (r *Report) WriteText(w io.Writer) error {
 	fmt.Fprintf(&b, "fleet      %.4g req/s per copy (concurrency %d, mean service %s), start-up %s, SLO wait %s, evaluation every %s\n",
 		r.Fleet.PerCopyThroughput, r.Fleet.Concurrency, fmtDur(r.Fleet.MeanServiceTime), fmtDur(r.Fleet.StartupSeconds),
 		fmtDur(r.Fleet.SLOSeconds), fmtDur(r.Fleet.IntervalSeconds))
+	if tk := r.Fleet.Tokens; tk != nil {
+		fmt.Fprintf(&b, "tokens     service %s + %s/input + %s/output token (CV %g); trace means %s in, %s out (%s requests with counts; defaults %s in, %s out)\n",
+			secDur(tk.BaseSeconds), secDur(tk.PerInputTokenSeconds), secDur(tk.PerOutputTokenSeconds), tk.CV,
+			fmtNum(tk.MeanInputTokens), fmtNum(tk.MeanOutputTokens), fmtNum(tk.RequestsWithTokens),
+			fmtNum(tk.DefaultInputTokens), fmtNum(tk.DefaultOutputTokens))
+	}
 	fmt.Fprintf(&b, "cost       %s copy-minutes; oracle %s; ratio %.2f; peak %d copies\n",
 		fmtNum(r.CopyMinutes), fmtNum(r.OracleCopyMinutes), r.CostRatio, r.PeakCopies)
 	q := r.Requests
@@ -193,6 +220,10 @@ func (r *Report) WriteText(w io.Writer) error {
 	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+// secDur prints seconds as a Go duration (150µs, 20ms): the token costs are often below a
+// millisecond.
+func secDur(sec float64) string { return time.Duration(math.Round(sec * 1e9)).String() }
 
 func pct(a, b float64) string {
 	if b == 0 {

@@ -88,6 +88,14 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 
 	fc := cfg.Scenario.Fleet.resolve()
+	var tokens tokenStats
+	if fc.service.tokenBased() {
+		tokens.meanIn, tokens.meanOut, tokens.requests = trace.MeanTokens(cfg.Events)
+		var err error
+		if fc.defIn, fc.defOut, err = fc.service.tokenDefaults(tokens.meanIn, tokens.meanOut, tokens.requests); err != nil {
+			return nil, err
+		}
+	}
 	clk := clock.NewFake(start)
 	acc := newAccounting(start.UnixNano(), int32(fc.initial))
 
@@ -159,18 +167,46 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		cfg.Progress(1)
 	}
 
-	rep := buildReport(cfg, fc, acc, start, end, interval, spread, loop.activities())
+	rep := buildReport(cfg, fc, acc, start, end, interval, spread, loop.activities(), tokens)
 	rep.activities = loop.store.activities()
 	return rep, nil
 }
 
-func buildReport(cfg Config, fc fleetConfig, acc *accounting, start, end time.Time, interval time.Duration, spread trace.Spread, acts ActivityCounts) *Report {
-	thr := fc.perCopyThroughput()
-	arrivals := make([]float64, len(acc.minutes))
-	for i, m := range acc.minutes {
-		arrivals[i] = m.Arrivals
+// tokenStats describes the trace's token counts for the report (tokens distribution).
+type tokenStats struct {
+	meanIn, meanOut float64
+	requests        float64 // requests with counts, before scaling
+}
+
+func buildReport(cfg Config, fc fleetConfig, acc *accounting, start, end time.Time, interval time.Duration, spread trace.Spread, acts ActivityCounts, tokens tokenStats) *Report {
+	tokenBased := fc.service.tokenBased()
+	var thr, meanService float64
+	var oracle []int
+	need := make([]float64, len(acc.minutes))
+	if tokenBased {
+		// The service time differs per request: the oracle and the load in copies come
+		// from the service seconds that arrived in each minute, and the throughput and
+		// mean service time printed are the trace's averages.
+		work := make([]float64, len(acc.minutes))
+		for i, m := range acc.minutes {
+			work[i] = m.Work
+			need[i] = round4(m.Work / (60 * float64(fc.concurrency)))
+		}
+		oracle = OracleCopiesFromWork(work, fc.concurrency)
+		if acc.total.Arrivals > 0 && acc.total.Work > 0 {
+			meanService = acc.total.Work / acc.total.Arrivals
+			thr = float64(fc.concurrency) / meanService
+		}
+	} else {
+		thr = fc.perCopyThroughput()
+		meanService = float64(fc.service.Mean) / 1e9
+		arrivals := make([]float64, len(acc.minutes))
+		for i, m := range acc.minutes {
+			arrivals[i] = m.Arrivals
+			need[i] = round4(m.Arrivals / (60 * thr))
+		}
+		oracle = OracleCopies(arrivals, thr)
 	}
-	oracle := OracleCopies(arrivals, thr)
 	rep := &Report{
 		Scenario: cfg.Scenario.Name,
 		Trace: TraceInfo{
@@ -180,7 +216,7 @@ func buildReport(cfg Config, fc fleetConfig, acc *accounting, start, end time.Ti
 		},
 		Fleet: FleetInfo{
 			PerCopyThroughput: round4(thr), Concurrency: fc.concurrency,
-			MeanServiceTime: round4(float64(fc.service.Mean) / 1e9), StartupSeconds: float64(fc.startup) / 1e9,
+			MeanServiceTime: round4(meanService), StartupSeconds: float64(fc.startup) / 1e9,
 			SLOSeconds: float64(fc.slo) / 1e9, IntervalSeconds: interval.Seconds(),
 		},
 		Start: start, End: end,
@@ -193,6 +229,16 @@ func buildReport(cfg Config, fc fleetConfig, acc *accounting, start, end time.Ti
 		Wait:            percentiles(acc.wait),
 		Activities:      acts,
 		StartupFailures: acc.startFailures,
+	}
+	if tokenBased {
+		st := fc.service
+		rep.Fleet.Tokens = &TokenModel{
+			BaseSeconds: st.Base.D().Seconds(), PerInputTokenSeconds: st.PerInputToken.D().Seconds(),
+			PerOutputTokenSeconds: st.PerOutputToken.D().Seconds(), CV: st.CV,
+			RequestsWithTokens: tokens.requests, MeanInputTokens: round4(tokens.meanIn), MeanOutputTokens: round4(tokens.meanOut),
+			DefaultInputTokens: round4(fc.defIn), DefaultOutputTokens: round4(fc.defOut),
+			WorkSeconds: round4(acc.total.Work),
+		}
 	}
 	if rep.Requests.Arrived > 0 {
 		rep.Requests.GoodFraction = round4((rep.Requests.Served - rep.Requests.Violated) / rep.Requests.Arrived)
@@ -214,7 +260,7 @@ func buildReport(cfg Config, fc fleetConfig, acc *accounting, start, end time.Ti
 		rep.timeline[i] = Point{
 			Time: start.Add(time.Duration(i) * time.Minute), Arrivals: m.Arrivals, Served: m.Served,
 			Violated: m.Violated, Failed: m.Failed, Copies: round4(m.ServeSec / 60), Billed: round4(m.BilledSec / 60),
-			Desired: m.Desired, Oracle: oracle[i], Need: round4(m.Arrivals / (60 * thr)),
+			Desired: m.Desired, Oracle: oracle[i], Need: need[i],
 		}
 	}
 	if cfg.Timeline {

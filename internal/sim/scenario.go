@@ -36,7 +36,8 @@ type Fleet struct {
 	// Concurrency is how many requests one copy serves at once (default 1).
 	Concurrency int `json:"Concurrency,omitempty"`
 	// Throughput, if set instead of ServiceTime.Mean, is the requests per second one copy
-	// sustains; the mean service time is then Concurrency / Throughput.
+	// sustains; the mean service time is then Concurrency / Throughput. Not with the tokens
+	// distribution.
 	Throughput float64 `json:"Throughput,omitempty"`
 	// StartupTime is how long a new copy takes before it serves (default 0).
 	StartupTime Duration `json:"StartupTime,omitempty"`
@@ -119,6 +120,9 @@ func (s *Scenario) Validate() error {
 	}
 	if f.Throughput > 0 && f.ServiceTime.Mean > 0 {
 		return fmt.Errorf("Fleet: give either ServiceTime.Mean or Throughput, not both")
+	}
+	if f.Throughput > 0 && f.ServiceTime.tokenBased() {
+		return fmt.Errorf("Fleet.Throughput %v cannot be combined with ServiceTime.Distribution %q: the token costs set the service time", f.Throughput, DistTokens)
 	}
 	if f.Throughput == 0 {
 		if err := f.ServiceTime.validate(); err != nil {

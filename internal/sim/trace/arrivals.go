@@ -80,9 +80,10 @@ func Transform(ev []Event, o Options) []Event {
 	start := ev[0].Time
 	for i, e := range ev {
 		out[i] = Event{
-			Time:  start.Add(time.Duration(float64(e.Time.Sub(start)) / c)),
-			Width: time.Duration(float64(e.Width) / c),
-			Count: e.Count * s,
+			Time:   start.Add(time.Duration(float64(e.Time.Sub(start)) / c)),
+			Width:  time.Duration(float64(e.Width) / c),
+			Count:  e.Count * s,
+			Tokens: e.Tokens,
 		}
 	}
 	return out
@@ -96,6 +97,7 @@ type Arrivals struct {
 	rng    *rand.Rand
 	carry  float64
 	buf    []time.Time
+	tok    Tokens // token counts of every request in buf
 	j      int
 }
 
@@ -121,6 +123,10 @@ func (a *Arrivals) Next() (t time.Time, ok bool) {
 	a.j++
 	return a.buf[a.j-1], true
 }
+
+// PeekTokens returns the token counts of the next arrival, the one Peek returns; it is
+// valid only after Peek reported an arrival.
+func (a *Arrivals) PeekTokens() Tokens { return a.tok }
 
 // Peek returns the next arrival time without consuming it.
 func (a *Arrivals) Peek() (time.Time, bool) {
@@ -155,6 +161,7 @@ func (a *Arrivals) count(expected float64) int {
 func (a *Arrivals) fill(e Event) {
 	a.buf = a.buf[:0]
 	a.j = 0
+	a.tok = e.Tokens
 	n := a.count(e.Count)
 	if n <= 0 {
 		return

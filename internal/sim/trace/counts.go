@@ -43,18 +43,23 @@ func CountsPerMinute() Format {
 }
 
 // Requests is a generic CSV with one request per row: header time; time is a timestamp or
-// seconds since the start.
+// seconds since the start. Optional input_tokens and output_tokens columns give each
+// request's token counts (both cells empty: no counts for that request).
 func Requests() Format {
 	return Format{
 		Name:        "requests",
-		Description: "CSV with a time column, one row per request (time: timestamp or seconds offset)",
+		Description: "CSV with a time column, one row per request (time: timestamp or seconds offset; optional input_tokens,output_tokens columns)",
 		Open: func(r io.Reader, o OpenOptions) (Reader, error) {
 			rows := newCSVRows(r, "requests")
 			idx, err := rows.header("time")
 			if err != nil {
 				return nil, err
 			}
-			return &countReader{rows: rows, tcol: idx[0], ccol: -1, base: o.Base, name: "requests"}, nil
+			in, out, tokens, err := rows.tokenColumns("input_tokens", "output_tokens")
+			if err != nil {
+				return nil, err
+			}
+			return &countReader{rows: rows, tcol: idx[0], ccol: -1, base: o.Base, name: "requests", in: in, out: out, tokens: tokens}, nil
 		},
 	}
 }
@@ -74,6 +79,8 @@ type countReader struct {
 	width      time.Duration
 	base       time.Time
 	name       string
+	in, out    int // token columns of one-request rows, when tokens
+	tokens     bool
 }
 
 func (c *countReader) Next() (Event, error) {
@@ -86,7 +93,13 @@ func (c *countReader) Next() (Event, error) {
 		return Event{}, fmt.Errorf("%s: line %d: %w", c.name, line, err)
 	}
 	if c.ccol < 0 {
-		return Event{Time: t, Count: 1}, nil
+		e := Event{Time: t, Count: 1}
+		if c.tokens {
+			if e.Tokens, err = parseTokens("input_tokens", field(rec, c.in), "output_tokens", field(rec, c.out)); err != nil {
+				return Event{}, fmt.Errorf("%s: line %d: %w", c.name, line, err)
+			}
+		}
+		return e, nil
 	}
 	n, err := parseCount(field(rec, c.ccol))
 	if err != nil {

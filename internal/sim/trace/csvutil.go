@@ -14,6 +14,7 @@ import (
 type csvRows struct {
 	r    *csv.Reader
 	name string
+	head []string // the header record, once read
 }
 
 func newCSVRows(r io.Reader, name string) *csvRows {
@@ -47,19 +48,67 @@ func (c *csvRows) header(want ...string) ([]int, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.head = append([]string(nil), rec...)
 	idx := make([]int, len(want))
 	for i, w := range want {
-		idx[i] = -1
-		for j, h := range rec {
-			if strings.EqualFold(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")), w) {
-				idx[i] = j
-			}
-		}
+		idx[i] = c.column(w)
 		if idx[i] < 0 {
 			return nil, fmt.Errorf("%s: header %q has no column %q", c.name, strings.Join(rec, ","), w)
 		}
 	}
 	return idx, nil
+}
+
+// column returns the index of a header column (case-insensitive), or -1.
+func (c *csvRows) column(name string) int {
+	idx := -1
+	for j, h := range c.head {
+		if strings.EqualFold(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")), name) {
+			idx = j
+		}
+	}
+	return idx
+}
+
+// tokenColumns finds the optional input and output token columns of a header; ok is false
+// when the header has neither, and an error names the column that is missing when it has
+// only one of them.
+func (c *csvRows) tokenColumns(input, output string) (in, out int, ok bool, err error) {
+	in, out = c.column(input), c.column(output)
+	switch {
+	case in < 0 && out < 0:
+		return -1, -1, false, nil
+	case in < 0:
+		return -1, -1, false, fmt.Errorf("%s: header %q has a %q column but no %q column", c.name, strings.Join(c.head, ","), output, input)
+	case out < 0:
+		return -1, -1, false, fmt.Errorf("%s: header %q has a %q column but no %q column", c.name, strings.Join(c.head, ","), input, output)
+	}
+	return in, out, true, nil
+}
+
+// parseTokens parses the token counts of one request: both empty means the request has no
+// counts; otherwise both must be whole numbers in [0, MaxTokens].
+func parseTokens(inName, in, outName, out string) (Tokens, error) {
+	if in == "" && out == "" {
+		return Tokens{}, nil
+	}
+	i, err := parseTokenCount(inName, in)
+	if err != nil {
+		return Tokens{}, err
+	}
+	o, err := parseTokenCount(outName, out)
+	if err != nil {
+		return Tokens{}, err
+	}
+	return Tokens{Input: i, Output: o, Known: true}, nil
+}
+
+func parseTokenCount(name, s string) (int32, error) {
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || v < 0 || v > MaxTokens {
+		return 0, fmt.Errorf("%s %q is not a whole number of tokens between 0 and %d", name, s, MaxTokens)
+	}
+	return int32(v), nil
 }
 
 func field(rec []string, i int) string {

@@ -15,7 +15,23 @@ type Event struct {
 	Time  time.Time
 	Width time.Duration
 	Count float64
+	// Tokens are the token counts of the request(s), for formats that record them (LLM
+	// request traces); every request drawn from the event carries them.
+	Tokens Tokens
 }
+
+// Tokens are the token counts of one LLM request. Known is false when the trace does not
+// record them (count formats, World Cup 98).
+type Tokens struct {
+	// Input is the prompt (context) length: the tokens the prefill processes.
+	Input int32
+	// Output is the generated length: the tokens the decode produces one by one.
+	Output int32
+	Known  bool
+}
+
+// MaxTokens bounds the token counts a trace may give for one request.
+const MaxTokens = 1 << 30
 
 // Reader yields the events of a trace in non-decreasing time order; it returns io.EOF after
 // the last one.
@@ -146,6 +162,24 @@ func (s *sliceReader) Next() (Event, error) {
 	}
 	s.i++
 	return s.ev[s.i-1], nil
+}
+
+// MeanTokens returns the mean input and output token counts of the requests with known
+// counts (events weighted by Count) and how many such requests there are.
+func MeanTokens(ev []Event) (input, output, requests float64) {
+	var in, out float64
+	for _, e := range ev {
+		if !e.Tokens.Known || e.Count <= 0 {
+			continue
+		}
+		in += float64(e.Tokens.Input) * e.Count
+		out += float64(e.Tokens.Output) * e.Count
+		requests += e.Count
+	}
+	if requests == 0 {
+		return 0, 0, 0
+	}
+	return in / requests, out / requests, requests
 }
 
 // Total is the number of requests in events.

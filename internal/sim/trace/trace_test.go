@@ -145,9 +145,14 @@ func TestFormatsParseSmallInputs(t *testing.T) {
 		want       []Event
 	}{
 		{"azure-llm", "TIMESTAMP,ContextTokens,GeneratedTokens\r\n2023-11-16 18:17:03.9799600,4808,10\r\n2023-11-16 18:17:04.0000000,1,2",
-			[]Event{{Time: time.Date(2023, 11, 16, 18, 17, 3, 979960000, time.UTC), Count: 1}, {Time: time.Date(2023, 11, 16, 18, 17, 4, 0, time.UTC), Count: 1}}},
-		{"mooncake", "{\"timestamp\": 0, \"input_length\": 1}\n{\"timestamp\": 1500, \"hash_ids\": [1,2]}\n",
-			[]Event{{Time: base, Count: 1}, {Time: at("1.5s"), Count: 1}}},
+			[]Event{
+				{Time: time.Date(2023, 11, 16, 18, 17, 3, 979960000, time.UTC), Count: 1, Tokens: Tokens{Input: 4808, Output: 10, Known: true}},
+				{Time: time.Date(2023, 11, 16, 18, 17, 4, 0, time.UTC), Count: 1, Tokens: Tokens{Input: 1, Output: 2, Known: true}},
+			}},
+		{"azure-llm", "TIMESTAMP\r\n2023-11-16 18:17:04.0000000\r\n",
+			[]Event{{Time: time.Date(2023, 11, 16, 18, 17, 4, 0, time.UTC), Count: 1}}},
+		{"mooncake", "{\"timestamp\": 0, \"input_length\": 1, \"output_length\": 0}\n{\"timestamp\": 1500, \"hash_ids\": [1,2]}\n",
+			[]Event{{Time: base, Count: 1, Tokens: Tokens{Input: 1, Known: true}}, {Time: at("1.5s"), Count: 1}}},
 		{"worldcup98", "period,count\n1998-04-30 21:30:00,2\n1998-04-30 21:31:00,11\n",
 			[]Event{{Time: time.Date(1998, 4, 30, 21, 30, 0, 0, time.UTC), Width: time.Minute, Count: 2}, {Time: time.Date(1998, 4, 30, 21, 31, 0, 0, time.UTC), Width: time.Minute, Count: 11}}},
 		{"counts-per-second", "time,count\n0,5\n1,0\n2.5,3\n",
@@ -156,9 +161,11 @@ func TestFormatsParseSmallInputs(t *testing.T) {
 			[]Event{{Time: base, Width: time.Minute, Count: 60}, {Time: at("1m"), Width: time.Minute, Count: 120}}},
 		{"requests", "time\n0.25\n0.5\n",
 			[]Event{{Time: at("250ms"), Count: 1}, {Time: at("500ms"), Count: 1}}},
+		{"requests", "time,input_tokens,output_tokens\n0.25,100,7\n0.5,,\n",
+			[]Event{{Time: at("250ms"), Count: 1, Tokens: Tokens{Input: 100, Output: 7, Known: true}}, {Time: at("500ms"), Count: 1}}},
 	}
 	for _, tc := range tests {
-		t.Run(tc.format, func(t *testing.T) {
+		t.Run(tc.format+"/"+strings.SplitN(tc.in, "\n", 2)[0], func(t *testing.T) {
 			r, err := Builtin().Open(tc.format, strings.NewReader(tc.in), OpenOptions{Base: base})
 			if err != nil {
 				t.Fatal(err)
@@ -194,6 +201,13 @@ func TestFormatErrorsNameTheProblem(t *testing.T) {
 		{"counts-per-minute", "time,count\nnoon,2\n", `line 2: time "noon"`},
 		{"nope", "", `unknown trace format "nope"`},
 		{"requests", "time\n5\n1\n", "earlier than the previous one"},
+		{"azure-llm", "TIMESTAMP,ContextTokens,GeneratedTokens\r\n2023-11-16 18:17:04.0000000,12,many\r\n", `line 2: GeneratedTokens "many" is not a whole number of tokens`},
+		{"azure-llm", "TIMESTAMP,ContextTokens,GeneratedTokens\r\n2023-11-16 18:17:04.0000000,-1,3\r\n", `line 2: ContextTokens "-1"`},
+		{"azure-llm", "TIMESTAMP,ContextTokens\r\n", `has a "ContextTokens" column but no "GeneratedTokens" column`},
+		{"requests", "time,output_tokens\n1,2\n", `has a "output_tokens" column but no "input_tokens" column`},
+		{"requests", "time,input_tokens,output_tokens\n1,5,\n", `line 2: output_tokens "" is not a whole number`},
+		{"mooncake", "{\"timestamp\": 1, \"input_length\": 10}\n", `line 1: give both "input_length" and "output_length" or neither`},
+		{"mooncake", "{\"timestamp\": 1, \"input_length\": 10, \"output_length\": -1}\n", "line 1: token counts input_length 10, output_length -1"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.format+"/"+tc.want, func(t *testing.T) {
@@ -237,6 +251,71 @@ func TestTransformAndArrivals(t *testing.T) {
 	wantAt := []time.Duration{7500 * time.Millisecond, 22500 * time.Millisecond, 45 * time.Second}
 	if diff := cmp.Diff(wantAt, got); diff != "" {
 		t.Errorf("even arrivals (-want +got):\n%s", diff)
+	}
+}
+
+func TestTokensFollowTheirRequests(t *testing.T) {
+	base := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	a := Tokens{Input: 100, Output: 10, Known: true}
+	b := Tokens{Input: 3000, Output: 1, Known: true}
+	ev := []Event{
+		{Time: base, Count: 1, Tokens: a},
+		{Time: base.Add(time.Second), Count: 1},
+		{Time: base.Add(2 * time.Second), Count: 1, Tokens: b},
+	}
+	tr := Transform(ev, Options{Compress: 2, Scale: 2})
+	want := []Event{
+		{Time: base, Count: 2, Tokens: a},
+		{Time: base.Add(500 * time.Millisecond), Count: 2},
+		{Time: base.Add(time.Second), Count: 2, Tokens: b},
+	}
+	if diff := cmp.Diff(want, tr); diff != "" {
+		t.Fatalf("Transform (-want +got):\n%s", diff)
+	}
+	type req struct {
+		At     time.Duration
+		Tokens Tokens
+	}
+	var got []req
+	arr := NewArrivals(tr, SpreadEven, 1)
+	for {
+		at, ok := arr.Peek()
+		if !ok {
+			break
+		}
+		got = append(got, req{at.Sub(base), arr.PeekTokens()})
+		arr.Next()
+	}
+	wantReq := []req{{0, a}, {0, a}, {500 * time.Millisecond, Tokens{}}, {500 * time.Millisecond, Tokens{}}, {time.Second, b}, {time.Second, b}}
+	if diff := cmp.Diff(wantReq, got); diff != "" {
+		t.Errorf("arrivals (-want +got):\n%s", diff)
+	}
+	in, out, n := MeanTokens(ev)
+	if diff := cmp.Diff([3]float64{1550, 5.5, 2}, [3]float64{in, out, n}); diff != "" {
+		t.Errorf("MeanTokens (-want +got):\n%s", diff)
+	}
+	if in, out, n := MeanTokens(ev[1:2]); in != 0 || out != 0 || n != 0 {
+		t.Errorf("MeanTokens without counts = %v, %v, %v; want zeros", in, out, n)
+	}
+}
+
+func TestRealLLMTracesCarryTokens(t *testing.T) {
+	dir := traceDir(t)
+	tests := []struct {
+		file, format string
+		want         [3]float64 // mean input, mean output (rounded to 0.01), requests with counts
+	}{
+		{"azure-llm-2023-code.csv", "azure-llm", [3]float64{2047.85, 27.88, 8819}},
+		{"mooncake-fast25-conversation.jsonl", "mooncake", [3]float64{12035.06, 342.62, 12031}},
+		{"worldcup98-per-minute.csv", "worldcup98", [3]float64{0, 0, 0}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.format, func(t *testing.T) {
+			in, out, n := MeanTokens(readFile(t, tc.format, filepath.Join(dir, tc.file)))
+			if diff := cmp.Diff(tc.want, [3]float64{round(in, 2), round(out, 2), n}); diff != "" {
+				t.Errorf("token means of %s (-want +got):\n%s", tc.file, diff)
+			}
+		})
 	}
 }
 
