@@ -89,6 +89,7 @@ func Builtin() *Registry {
 		CountsPerSecond(),
 		CountsPerMinute(),
 		Requests(),
+		CloudWatchJSON(),
 	)
 	if err != nil {
 		panic(err) // the list above is fixed; a duplicate is a programming error caught by tests

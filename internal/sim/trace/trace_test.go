@@ -137,6 +137,25 @@ func TestRealTraceStatistics(t *testing.T) {
 	}
 }
 
+// TestCloudWatchJSONErrors: exports that cannot be replayed are refused with what is wrong.
+func TestCloudWatchJSONErrors(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`{"Label": "x"}`, "neither Datapoints"},
+		{`{"Datapoints": [{"Timestamp": "2030-01-01T00:00:00Z", "Average": 3}]}`, "Datapoints[0] has no Sum"},
+		{`{"Datapoints": [{"Timestamp": "yesterday", "Sum": 3}]}`, `"yesterday" is not an ISO 8601 time`},
+		{`{"Datapoints": [{"Timestamp": "2030-01-01T00:00:00Z", "Sum": -1}]}`, "not a non-negative number"},
+		{`{"Datapoints": [{"Timestamp": "2030-01-01T00:00:00Z", "Sum": 1}, {"Timestamp": "2030-01-01T00:00:00Z", "Sum": 2}]}`, "two datapoints at"},
+		{`{"MetricDataResults": [{"Id": "m", "Timestamps": [1], "Values": []}]}`, "1 timestamps and 0 values"},
+		{`not json`, "cloudwatch-json:"},
+	}
+	for _, tc := range tests {
+		_, err := Builtin().Open("cloudwatch-json", strings.NewReader(tc.in), OpenOptions{})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Open(%s) = %v, want an error containing %q", tc.in, err, tc.want)
+		}
+	}
+}
+
 func TestFormatsParseSmallInputs(t *testing.T) {
 	base := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 	at := func(s string) time.Time { return base.Add(mustDur(s)) }
@@ -163,6 +182,15 @@ func TestFormatsParseSmallInputs(t *testing.T) {
 			[]Event{{Time: at("250ms"), Count: 1}, {Time: at("500ms"), Count: 1}}},
 		{"requests", "time,input_tokens,output_tokens\n0.25,100,7\n0.5,,\n",
 			[]Event{{Time: at("250ms"), Count: 1, Tokens: Tokens{Input: 100, Output: 7, Known: true}}, {Time: at("500ms"), Count: 1}}},
+		// get-metric-statistics as AWS CLI v2 prints it: unordered, ISO times, a gap.
+		{"cloudwatch-json", `{"Label": "Invocations", "Datapoints": [
+			{"Timestamp": "2030-01-01T00:03:00+00:00", "Sum": 7.0, "Unit": "None"},
+			{"Timestamp": "2030-01-01T00:00:00+00:00", "Sum": 120.0, "Unit": "None"},
+			{"Timestamp": "2030-01-01T00:01:00+00:00", "Sum": 60.0, "Unit": "None"}]}`,
+			[]Event{{Time: base, Width: time.Minute, Count: 120}, {Time: at("1m"), Width: time.Minute, Count: 60}, {Time: at("3m"), Width: time.Minute, Count: 7}}},
+		// get-metric-data: newest first, epoch seconds (AWS CLI v1), 10-second periods.
+		{"cloudwatch-json", `{"MetricDataResults": [{"Id": "m1", "Label": "Invocations", "Timestamps": [1893456020, 1893456010, 1893456000], "Values": [3, 2, 1], "StatusCode": "Complete"}]}`,
+			[]Event{{Time: base, Width: 10 * time.Second, Count: 1}, {Time: at("10s"), Width: 10 * time.Second, Count: 2}, {Time: at("20s"), Width: 10 * time.Second, Count: 3}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.format+"/"+strings.SplitN(tc.in, "\n", 2)[0], func(t *testing.T) {
@@ -363,7 +391,7 @@ func TestRegistryRejectsDuplicatesAndNamesFormats(t *testing.T) {
 	if _, err := NewRegistry(CountsPerMinute(), CountsPerMinute()); err == nil || !strings.Contains(err.Error(), `duplicate format "counts-per-minute"`) {
 		t.Errorf("duplicate registration error = %v", err)
 	}
-	want := []string{"azure-llm", "counts-per-minute", "counts-per-second", "mooncake", "requests", "worldcup98"}
+	want := []string{"azure-llm", "cloudwatch-json", "counts-per-minute", "counts-per-second", "mooncake", "requests", "worldcup98"}
 	if diff := cmp.Diff(want, Builtin().Names()); diff != "" {
 		t.Errorf("Names (-want +got):\n%s", diff)
 	}
