@@ -26,14 +26,15 @@ import (
 // for TestCopiesDieWithTheServer.
 const envRuntimeHost = "SCALED_TEST_RUNTIME_HOST"
 
-// envDeafMarker names a file: the first copy to create it answers one GET /ping and then
-// stops accepting connections while its process lives on (a wedged server); the copies
-// after it are ordinary model servers.
+// envDeafMarker names a file: the first copy to create it (writing its PID into it) answers
+// one GET /ping and then stops accepting connections while its process lives on (a wedged
+// server); the copies after it are ordinary model servers.
 const envDeafMarker = "SCALED_TEST_DEAF_MARKER"
 
 func TestMain(m *testing.M) {
 	if p := os.Getenv(envDeafMarker); p != "" && os.Getenv("SCALED_TEST_RUN_MODEL_SERVER") == "1" {
 		if f, err := os.OpenFile(p, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644); err == nil {
+			_, _ = fmt.Fprintf(f, "%d", os.Getpid())
 			_ = f.Close()
 			serveDeaf()
 		}

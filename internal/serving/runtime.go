@@ -87,8 +87,10 @@ type Options struct {
 	// PingInterval is the readiness polling interval; default 100 ms.
 	PingInterval time.Duration
 	// HealthCheckInterval is how often a copy in service is checked with GET /ping; default
-	// 10 s. A check that takes longer than the interval (at most 5 s) fails.
+	// 10 s.
 	HealthCheckInterval time.Duration
+	// HealthCheckTimeout bounds one check; default the interval, at most 5 s.
+	HealthCheckTimeout time.Duration
 	// HealthCheckFailures is how many consecutive failed checks take a copy out of service
 	// and replace it (counted as a restart); default 3.
 	HealthCheckFailures int
@@ -281,6 +283,9 @@ func New(opts Options) *Runtime {
 	}
 	if opts.HealthCheckFailures <= 0 {
 		opts.HealthCheckFailures = 3
+	}
+	if opts.HealthCheckTimeout <= 0 {
+		opts.HealthCheckTimeout = min(opts.HealthCheckInterval, 5*time.Second)
 	}
 	if opts.MaxPayloadBytes <= 0 {
 		opts.MaxPayloadBytes = 25 << 20
@@ -913,7 +918,6 @@ func (r *Runtime) awaitReady(c *component, cp *copyProc, timeout time.Duration) 
 // that is draining is no longer checked: it only finishes what it has.
 func (r *Runtime) monitor(c *component, cp *copyProc) {
 	failed := 0
-	timeout := min(r.opts.HealthCheckInterval, 5*time.Second)
 	for {
 		select {
 		case <-cp.stop:
@@ -922,7 +926,7 @@ func (r *Runtime) monitor(c *component, cp *copyProc) {
 			return
 		case <-r.clk.After(r.opts.HealthCheckInterval):
 		}
-		err := r.ping(cp, timeout)
+		err := r.ping(cp, r.opts.HealthCheckTimeout)
 		if err == nil {
 			failed = 0
 			continue
