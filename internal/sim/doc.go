@@ -27,12 +27,20 @@
 // least-loaded copies stop taking requests and leave once idle. Billing counts starting,
 // serving and draining copies.
 //
+// With Fleet.Batching (continuous batching) a copy serving n requests runs each at
+// 1 / (1 + Slowdown × (n − 1)) of its solo speed: every request in service carries its
+// remaining solo work, each arrival or departure on a copy advances the copy's requests by
+// the elapsed time at the old speed, and a heap of copies holds each copy's next completion
+// (exact processor sharing, O(batch) per event on the copy). Without it every request's
+// completion is fixed when it starts.
+//
 // The model is exact for what it represents (no fluid approximation): its cost is
 // O(requests × log) plus one control-loop pass per evaluation interval, so the World Cup 98
 // trace at 1/1000 of its rate (1.35 million requests, 125,000 ticks) runs in seconds. Its
 // error against a real deployment comes from what it leaves out: routing is ideal
-// least-outstanding-requests, service times are independent of load, copies start in a
-// fixed time, and counted traces need arrivals drawn inside each bucket (see trace.Spread).
+// least-outstanding-requests, service times depend on load only through Batching, copies
+// start in a fixed time, and counted traces need arrivals drawn inside each bucket (see
+// trace.Spread).
 //
 // # Report
 //

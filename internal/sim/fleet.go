@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"sync"
 	"time"
@@ -34,6 +35,9 @@ type fleetConfig struct {
 	timeout     int64 // ns, longest wait before a queued request fails
 	// token counts of requests without counts (tokens distribution)
 	defIn, defOut float64
+	// slowdown is Batching.Slowdown: a copy serving n requests runs each at
+	// 1 / (1 + slowdown × (n − 1)) of its solo speed (0: no batching model).
+	slowdown float64
 }
 
 type simCopy struct {
@@ -41,7 +45,22 @@ type simCopy struct {
 	draining bool
 	removed  bool
 	pos      int // index in its pool level
+
+	// Continuous batching only (fleetConfig.slowdown > 0).
+	batch []batchReq // requests in service, in the order they started
+	last  int64      // time up to which the batch's progress is accounted
+	next  int64      // next completion
+	hidx  int        // index in fleet.batchDone, -1 when the batch is empty
 }
+
+// batchReq is a request in service on a batching copy.
+type batchReq struct {
+	rem     float64 // solo service time left, ns
+	arrival int64
+	start   int64
+}
+
+func newCopy() *simCopy { return &simCopy{hidx: -1} }
 
 // pool holds the copies in service grouped by their requests in flight, so that the
 // least-loaded copy is found in amortised constant time however large the fleet is.
@@ -112,6 +131,30 @@ func (h *completions) Pop() any {
 	return x
 }
 
+// batchHeap orders the batching copies that serve requests by their next completion.
+type batchHeap []*simCopy
+
+func (h batchHeap) Len() int           { return len(h) }
+func (h batchHeap) Less(i, j int) bool { return h[i].next < h[j].next }
+func (h batchHeap) Swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].hidx = i
+	h[j].hidx = j
+}
+func (h *batchHeap) Push(x any) {
+	c := x.(*simCopy)
+	c.hidx = len(*h)
+	*h = append(*h, c)
+}
+func (h *batchHeap) Pop() any {
+	old := *h
+	c := old[len(old)-1]
+	old[len(old)-1] = nil
+	c.hidx = -1
+	*h = old[:len(old)-1]
+	return c
+}
+
 // fleet is the simulated inference component: copies with a start-up delay and a per-copy
 // concurrency limit, a bounded FIFO queue in front of them, and an event loop that serves
 // requests in time order. It implements resource.Actuator for the control loop.
@@ -133,6 +176,12 @@ type fleet struct {
 	tokens   bool // service times depend on the request's tokens: drawn at arrival
 	done     completions
 
+	// Continuous batching (cfg.slowdown > 0): requests share their copy's speed, so
+	// completions are kept per copy instead of per request in done.
+	batching  bool
+	batchDone batchHeap
+	finished  []batchReq // scratch for the requests one completion event ends
+
 	acc *accounting
 }
 
@@ -146,9 +195,9 @@ func newFleet(cfg fleetConfig, rec recorder, seed uint64, start int64, acc *acco
 		svcRng = rand.New(rand.NewPCG(seed^0x2545f4914f6cdd1d, seed^0x9e3779b97f4a7c15))
 	}
 	f := &fleet{cfg: cfg, rec: rec, rng: rng, svc: newSampler(cfg.service, cfg.defIn, cfg.defOut, svcRng), now: start, acc: acc,
-		tokens: cfg.service.tokenBased()}
+		tokens: cfg.service.tokenBased(), batching: cfg.slowdown > 0}
 	for range cfg.initial {
-		f.copies.add(&simCopy{})
+		f.copies.add(newCopy())
 	}
 	f.desired = int32(cfg.initial)
 	rec.SetCopies(time.Unix(0, start), f.copies.n)
@@ -166,6 +215,9 @@ func (f *fleet) nextInternal() int64 {
 	next := int64(-1)
 	if len(f.done) > 0 {
 		next = f.done[0].at
+	}
+	if len(f.batchDone) > 0 && (next < 0 || f.batchDone[0].next < next) {
+		next = f.batchDone[0].next
 	}
 	if len(f.starting) > 0 && (next < 0 || f.starting[0] < next) {
 		next = f.starting[0]
@@ -218,6 +270,10 @@ func (f *fleet) internal(t int64) {
 		f.finish(t, c)
 		return
 	}
+	if len(f.batchDone) > 0 && f.batchDone[0].next == t {
+		f.batchFinish(t, f.batchDone[0])
+		return
+	}
 	if len(f.starting) > 0 && f.starting[0] == t {
 		f.starting = f.starting[1:]
 		if f.cfg.failProb > 0 && f.rng.Float64() < f.cfg.failProb {
@@ -226,7 +282,7 @@ func (f *fleet) internal(t int64) {
 			f.insertStarting(t + f.cfg.startup)
 			return
 		}
-		f.copies.add(&simCopy{})
+		f.copies.add(newCopy())
 		f.copiesChanged(t)
 		f.dispatch(t)
 		return
@@ -288,6 +344,12 @@ func (f *fleet) start(t int64, c *simCopy, arrival, s int64) {
 	if s == 0 {
 		s = f.svc.draw()
 	}
+	if f.batching {
+		f.advance(c, t)
+		c.batch = append(c.batch, batchReq{rem: float64(s), arrival: arrival, start: t})
+		f.reschedule(c)
+		return
+	}
 	heap.Push(&f.done, completion{at: t + s, c: c, wait: t - arrival, svc: s})
 }
 
@@ -334,6 +396,86 @@ func (f *fleet) finish(t int64, c completion) {
 	f.acc.served(t-c.svc-c.wait, c.wait, c.wait+c.svc, c.wait > f.cfg.slo)
 	if c.c.draining && c.c.inflight == 0 && !c.c.removed {
 		c.c.removed = true
+		f.draining--
+		f.acc.setCopies(t, f.billed(), f.copies.n)
+	}
+	f.dispatch(t)
+}
+
+// advance accounts the progress of c's requests up to t: each did (t − last) / batchFactor(n)
+// of solo work, n being the batch size since the last change.
+func (f *fleet) advance(c *simCopy, t int64) {
+	if dt := t - c.last; dt > 0 && len(c.batch) > 0 {
+		done := float64(dt) / f.cfg.batchFactor(len(c.batch))
+		for i := range c.batch {
+			c.batch[i].rem -= done
+		}
+	}
+	c.last = t
+}
+
+// batchDueNanos: a request with at most half a nanosecond left at the batch's current speed
+// (plus float slack) finishes now. Completions are rounded to the nearest nanosecond, so a
+// due request has at most half a nanosecond left, and one still in the batch is at least a
+// nanosecond away: rounding never drifts in one direction and every event makes progress.
+const batchDueNanos = 0.5 + 1e-6
+
+// reschedule sets c's next completion (the request with the least solo work left, at the
+// current batch's speed, rounded to the nanosecond) and its place in batchDone; c.last must
+// be current. O(batch) plus O(log copies).
+func (f *fleet) reschedule(c *simCopy) {
+	if len(c.batch) == 0 {
+		if c.hidx >= 0 {
+			heap.Remove(&f.batchDone, c.hidx)
+		}
+		return
+	}
+	m := c.batch[0].rem
+	for _, r := range c.batch[1:] {
+		m = min(m, r.rem)
+	}
+	// A request still in the batch has more than batchDueNanos left (batchFinish ends the
+	// others), so the next completion is at least a nanosecond away.
+	d := math.Round(m * f.cfg.batchFactor(len(c.batch)))
+	d = max(0, min(d, maxServiceNanos)) // a capped wait is an event that finishes nothing
+	c.next = c.last + int64(d)
+	if c.hidx >= 0 {
+		heap.Fix(&f.batchDone, c.hidx)
+	} else {
+		heap.Push(&f.batchDone, c)
+	}
+}
+
+// batchFinish is a completion event of batching copy c at t: the requests whose solo work is
+// done leave (in the order they started), the others speed up, and queued requests take the
+// free slots.
+func (f *fleet) batchFinish(t int64, c *simCopy) {
+	f.advance(c, t)
+	fac := f.cfg.batchFactor(len(c.batch))
+	kept, done := c.batch[:0], f.finished[:0]
+	for _, r := range c.batch {
+		if r.rem*fac < batchDueNanos {
+			done = append(done, r)
+		} else {
+			kept = append(kept, r)
+		}
+	}
+	clear(c.batch[len(kept):])
+	c.batch = kept
+	f.finished = done
+	f.reschedule(c)
+	for _, r := range done {
+		if c.draining {
+			c.inflight--
+		} else {
+			f.copies.set(c, c.inflight-1)
+		}
+		svc, wait := t-r.start, r.start-r.arrival
+		f.rec.RequestFinished(time.Unix(0, t), time.Duration(svc), time.Duration(wait), 200)
+		f.acc.served(r.arrival, wait, wait+svc, wait > f.cfg.slo)
+	}
+	if len(done) > 0 && c.draining && c.inflight == 0 && !c.removed {
+		c.removed = true
 		f.draining--
 		f.acc.setCopies(t, f.billed(), f.copies.n)
 	}

@@ -28,8 +28,26 @@ func OracleCopies(arrivalsPerMinute []float64, perCopyPerSecond float64) []int {
 // minute's arrivals even with perfect packing, no start-up delay and no queueing slack;
 // with equal service times it is OracleCopies.
 func OracleCopiesFromWork(work []float64, concurrency int) []int {
+	return OracleCopiesFromWorkBatching(work, concurrency, 0)
+}
+
+// BatchCapacity is the solo work one copy completes per second at its best, in seconds of
+// service time per second: concurrency requests served at once, each at 1 / (1 + slowdown ×
+// (concurrency − 1)) of its solo speed. The rate n / (1 + s(n − 1)) of a batch of n grows with
+// n when s ≤ 1 (its increment from n to n + 1 has the sign of 1 − s), so no batch smaller than
+// concurrency does better. Without batching (slowdown 0) it is concurrency.
+func BatchCapacity(concurrency int, slowdown float64) float64 {
+	return float64(concurrency) / (1 + slowdown*float64(concurrency-1))
+}
+
+// OracleCopiesFromWorkBatching is OracleCopiesFromWork for copies with continuous batching
+// (Fleet.Batching): minute i needs ceil(work[i] / (60 × BatchCapacity(concurrency,
+// slowdown))) copies. Whatever the mix of batch sizes over the minute, a copy completes at
+// most 60 × BatchCapacity seconds of solo service time in it, so it stays a lower bound in
+// the same sense; slowdown 0 gives OracleCopiesFromWork.
+func OracleCopiesFromWorkBatching(work []float64, concurrency int, slowdown float64) []int {
 	out := make([]int, len(work))
-	perMin := 60 * float64(concurrency)
+	perMin := 60 * BatchCapacity(concurrency, slowdown)
 	for i, w := range work {
 		if w <= 0 || perMin <= 0 {
 			continue

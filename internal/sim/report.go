@@ -65,6 +65,20 @@ type FleetInfo struct {
 	// Tokens describes the token-based service time, when the scenario uses it; the
 	// throughput and mean service time above are then the trace's averages.
 	Tokens *TokenModel `json:"tokens,omitempty"`
+	// Batching restates the continuous-batching model, when the scenario uses it; the
+	// throughput above is then that of a full batch, the mean service time a solo one.
+	Batching *BatchingModel `json:"batching,omitempty"`
+}
+
+// BatchingModel restates Fleet.Batching.
+type BatchingModel struct {
+	Slowdown float64 `json:"slowdown"`
+	// FullBatchFactor is how many times slower than alone each request of a full batch
+	// (Concurrency requests) runs: 1 + Slowdown × (Concurrency − 1).
+	FullBatchFactor float64 `json:"full_batch_factor"`
+	// FullBatchGain is the throughput of a full batch in lone requests: Concurrency /
+	// FullBatchFactor.
+	FullBatchGain float64 `json:"full_batch_gain"`
 }
 
 // TokenModel restates the tokens service-time distribution and what it made of the trace.
@@ -199,6 +213,10 @@ func (r *Report) WriteText(w io.Writer) error {
 			secDur(tk.BaseSeconds), secDur(tk.PerInputTokenSeconds), secDur(tk.PerOutputTokenSeconds), tk.CV,
 			fmtNum(tk.MeanInputTokens), fmtNum(tk.MeanOutputTokens), fmtNum(tk.RequestsWithTokens),
 			fmtNum(tk.DefaultInputTokens), fmtNum(tk.DefaultOutputTokens))
+	}
+	if bm := r.Fleet.Batching; bm != nil {
+		fmt.Fprintf(&b, "batching   slowdown %g per other request: a full batch of %d runs each request %.4gx slower than alone, for %.4gx the throughput of one\n",
+			bm.Slowdown, r.Fleet.Concurrency, bm.FullBatchFactor, bm.FullBatchGain)
 	}
 	fmt.Fprintf(&b, "cost       %s copy-minutes; oracle %s; ratio %.2f; peak %d copies\n",
 		fmtNum(r.CopyMinutes), fmtNum(r.OracleCopyMinutes), r.CostRatio, r.PeakCopies)

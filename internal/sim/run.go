@@ -187,15 +187,18 @@ func buildReport(cfg Config, fc fleetConfig, acc *accounting, start, end time.Ti
 		// The service time differs per request: the oracle and the load in copies come
 		// from the service seconds that arrived in each minute, and the throughput and
 		// mean service time printed are the trace's averages.
+		// With batching a copy completes at most batchSlots seconds of solo work per
+		// second (a full batch), not Concurrency.
+		slots := fc.batchSlots()
 		work := make([]float64, len(acc.minutes))
 		for i, m := range acc.minutes {
 			work[i] = m.Work
-			need[i] = round4(m.Work / (60 * float64(fc.concurrency)))
+			need[i] = round4(m.Work / (60 * slots))
 		}
-		oracle = OracleCopiesFromWork(work, fc.concurrency)
+		oracle = OracleCopiesFromWorkBatching(work, fc.concurrency, fc.slowdown)
 		if acc.total.Arrivals > 0 && acc.total.Work > 0 {
 			meanService = acc.total.Work / acc.total.Arrivals
-			thr = float64(fc.concurrency) / meanService
+			thr = slots / meanService
 		}
 	} else {
 		thr = fc.perCopyThroughput()
@@ -229,6 +232,12 @@ func buildReport(cfg Config, fc fleetConfig, acc *accounting, start, end time.Ti
 		Wait:            percentiles(acc.wait),
 		Activities:      acts,
 		StartupFailures: acc.startFailures,
+	}
+	if fc.slowdown > 0 {
+		rep.Fleet.Batching = &BatchingModel{
+			Slowdown: fc.slowdown, FullBatchFactor: round4(fc.batchFactor(fc.concurrency)),
+			FullBatchGain: round4(fc.batchSlots()),
+		}
 	}
 	if tokenBased {
 		st := fc.service

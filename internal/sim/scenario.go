@@ -36,8 +36,9 @@ type Fleet struct {
 	// Concurrency is how many requests one copy serves at once (default 1).
 	Concurrency int `json:"Concurrency,omitempty"`
 	// Throughput, if set instead of ServiceTime.Mean, is the requests per second one copy
-	// sustains; the mean service time is then Concurrency / Throughput. Not with the tokens
-	// distribution.
+	// sustains with all its slots busy; the mean service time is then Concurrency /
+	// Throughput (with Batching, the mean solo service time is Concurrency / (Throughput ×
+	// (1 + Slowdown × (Concurrency − 1)))). Not with the tokens distribution.
 	Throughput float64 `json:"Throughput,omitempty"`
 	// StartupTime is how long a new copy takes before it serves (default 0).
 	StartupTime Duration `json:"StartupTime,omitempty"`
@@ -65,7 +66,28 @@ type Fleet struct {
 	MetricDelay Duration `json:"MetricDelay,omitempty"`
 	// Seed seeds service times and start-up failures (the CLI's --seed overrides it).
 	Seed uint64 `json:"Seed,omitempty"`
+	// Batching, if set with a positive Slowdown, makes the requests a copy serves at once
+	// slow each other down, as in an LLM server that batches its decode steps (continuous
+	// batching). Absent or 0: every request takes its service time however busy the copy.
+	Batching *Batching `json:"Batching,omitempty"`
 }
+
+// Batching is the continuous-batching model of a copy: while it serves n requests, each
+// progresses at 1 / (1 + Slowdown × (n − 1)) of the speed it has alone, so its service time
+// is the drawn one when it is alone and stretches while others share the copy. A full batch
+// of Concurrency requests then completes Concurrency / (1 + Slowdown × (Concurrency − 1))
+// times the work of a lone request.
+type Batching struct {
+	// Slowdown is the fraction of its solo speed every request loses per other request in
+	// the batch, in [0, 1]: 0.1 makes a batch of 8 run each request 1.7 times slower, for
+	// 8 / 1.7 = 4.7 times the throughput of one request. 1 gives no gain from batching
+	// (the copy shares one request's speed among its batch).
+	Slowdown float64 `json:"Slowdown"`
+}
+
+// MaxBatchingSlowdown bounds Batching.Slowdown: above 1 a larger batch would complete less
+// work per second than a smaller one, which no batching server is run for.
+const MaxBatchingSlowdown = 1.0
 
 // Defaults.
 const (
@@ -156,6 +178,9 @@ func (s *Scenario) Validate() error {
 	if f.MetricDelay < 0 || f.MetricDelay.D() > time.Hour {
 		return fmt.Errorf("Fleet.MetricDelay %s must be between 0 and 1h", f.MetricDelay.D())
 	}
+	if b := f.Batching; b != nil && (b.Slowdown < 0 || b.Slowdown > MaxBatchingSlowdown || math.IsNaN(b.Slowdown)) {
+		return fmt.Errorf("Fleet.Batching.Slowdown %v must be between 0 and %g (the speed lost per other request in a copy's batch)", b.Slowdown, MaxBatchingSlowdown)
+	}
 	if f.EvaluationInterval < 0 || (f.EvaluationInterval > 0 && (f.EvaluationInterval.D() < time.Second || f.EvaluationInterval.D()%time.Second != 0)) {
 		return fmt.Errorf("Fleet.EvaluationInterval %s must be a whole number of seconds, at least 1 s", f.EvaluationInterval.D())
 	}
@@ -177,8 +202,13 @@ func (f Fleet) resolve() fleetConfig {
 	if c.concurrency == 0 {
 		c.concurrency = 1
 	}
+	if f.Batching != nil {
+		c.slowdown = f.Batching.Slowdown
+	}
 	if f.Throughput > 0 {
-		c.service.Mean = Duration(float64(c.concurrency) / f.Throughput * float64(time.Second))
+		// Throughput is what a copy sustains with all its slots busy; with batching each
+		// request of a full batch runs batchFactor times slower than alone.
+		c.service.Mean = Duration(float64(c.concurrency) / f.Throughput / c.batchFactor(c.concurrency) * float64(time.Second))
 	}
 	if f.QueueLimit != nil {
 		c.queueLimit = *f.QueueLimit
@@ -192,9 +222,22 @@ func (f Fleet) resolve() fleetConfig {
 	return c
 }
 
-// perCopyThroughput is the requests per second one copy sustains.
+// perCopyThroughput is the requests per second one copy sustains with all its slots busy.
 func (c fleetConfig) perCopyThroughput() float64 {
-	return float64(c.concurrency) / (float64(c.service.Mean) / 1e9)
+	return c.batchSlots() / (float64(c.service.Mean) / 1e9)
+}
+
+// batchFactor is how many times slower than alone each of n requests a copy serves at once
+// progresses: 1 + slowdown × (n − 1) (1 without batching).
+func (c fleetConfig) batchFactor(n int) float64 {
+	return 1 + c.slowdown*float64(n-1)
+}
+
+// batchSlots is the solo work one copy completes per unit of time at its best, in requests
+// served alone: Concurrency without batching, Concurrency / batchFactor(Concurrency) with
+// it. n / (1 + s(n − 1)) grows with n for s ≤ 1, so a full batch is a copy's best.
+func (c fleetConfig) batchSlots() float64 {
+	return BatchCapacity(c.concurrency, c.slowdown)
 }
 
 func (f Fleet) interval() time.Duration {
