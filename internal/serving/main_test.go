@@ -31,7 +31,14 @@ const envRuntimeHost = "SCALED_TEST_RUNTIME_HOST"
 // server); the copies after it are ordinary model servers.
 const envDeafMarker = "SCALED_TEST_DEAF_MARKER"
 
+// envSerialServer makes a copy a server that handles one request at a time: GET /ping
+// waits while POST /invocations (300 ms) runs, like a single-threaded model server.
+const envSerialServer = "SCALED_TEST_SERIAL_SERVER"
+
 func TestMain(m *testing.M) {
+	if os.Getenv(envSerialServer) == "1" && os.Getenv("SCALED_TEST_RUN_MODEL_SERVER") == "1" {
+		serveSerial()
+	}
 	if p := os.Getenv(envDeafMarker); p != "" && os.Getenv("SCALED_TEST_RUN_MODEL_SERVER") == "1" {
 		if f, err := os.OpenFile(p, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644); err == nil {
 			_, _ = fmt.Fprintf(f, "%d", os.Getpid())
@@ -59,6 +66,30 @@ func serveDeaf() {
 		_ = http.Serve(ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			once.Do(func() { _ = ln.Close() })
 			w.Header().Set("Connection", "close")
+			w.WriteHeader(http.StatusOK)
+		}))
+	}()
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGTERM, os.Interrupt)
+	<-sig
+	os.Exit(0)
+}
+
+// serveSerial serves the container contract one request at a time until SIGTERM.
+func serveSerial() {
+	ln, err := net.Listen("tcp", net.JoinHostPort(os.Getenv("SAGEMAKER_BIND_TO_HOST"), os.Getenv("SAGEMAKER_BIND_TO_PORT")))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	var one sync.Mutex
+	go func() {
+		_ = http.Serve(ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			one.Lock()
+			defer one.Unlock()
+			if r.URL.Path == "/invocations" {
+				time.Sleep(300 * time.Millisecond) // the model's work
+			}
 			w.WriteHeader(http.StatusOK)
 		}))
 	}()

@@ -914,7 +914,8 @@ func (r *Runtime) awaitReady(c *component, cp *copyProc, timeout time.Duration) 
 
 // monitor checks a copy in service with GET /ping every HealthCheckInterval until it stops.
 // After HealthCheckFailures consecutive failures the copy leaves the rotation and is
-// stopped; exited then counts it as a restart and reconcile starts a replacement. A copy
+// stopped; exited then counts it as a restart and reconcile starts a replacement. A check
+// that times out while the copy serves requests does not count. A copy
 // that is draining is no longer checked: it only finishes what it has.
 func (r *Runtime) monitor(c *component, cp *copyProc) {
 	failed := 0
@@ -929,6 +930,13 @@ func (r *Runtime) monitor(c *component, cp *copyProc) {
 		err := r.ping(cp, r.opts.HealthCheckTimeout)
 		if err == nil {
 			failed = 0
+			continue
+		}
+		if isTimeout(err) && r.busy(cp) {
+			// A server that answers one request at a time cannot answer /ping while it
+			// serves one; a slow check of a busy copy is not a failure. A copy wedged with
+			// requests in it is found once InvokeTimeout has ended them.
+			r.log.Debug("inference component copy busy during a health check", "component", c.key.name, "copy", cp.id)
 			continue
 		}
 		failed++
@@ -946,6 +954,19 @@ func (r *Runtime) monitor(c *component, cp *copyProc) {
 		r.mu.Unlock()
 		return
 	}
+}
+
+// isTimeout reports whether err is a request that ran out of time.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
+}
+
+// busy reports whether the copy has requests in flight.
+func (r *Runtime) busy(cp *copyProc) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return cp.inflight > 0
 }
 
 // ping asks the copy's GET /ping once; timeout 0 leaves only the client's own timeout.

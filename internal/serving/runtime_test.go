@@ -189,6 +189,33 @@ func TestUnhealthyCopyIsReplaced(t *testing.T) {
 	}
 }
 
+// TestBusyCopyIsNotReplaced: a copy that answers one request at a time cannot answer
+// GET /ping while it serves one; those slow checks do not count, so the copy is not replaced
+// under the request it is serving.
+func TestBusyCopyIsNotReplaced(t *testing.T) {
+	rt := newRuntime(t, func(o *serving.Options) {
+		o.HealthCheckInterval = 20 * time.Millisecond
+		o.HealthCheckTimeout = 50 * time.Millisecond
+		o.HealthCheckFailures = 3
+	})
+	if err := rt.Create(spec("serial", map[string]string{envSerialServer: "1"}), 1); err != nil {
+		t.Fatal(err)
+	}
+	waitCurrent(t, rt, "serial", 1)
+	for i := range 2 {
+		if _, err := rt.Invoke(ctxT(t), acct, "serial", serving.InvokeRequest{Body: []byte(`{}`)}); err != nil {
+			t.Fatalf("request %d: %v", i, err)
+		}
+	}
+	st, err := rt.State(acct, "serial")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Restarts != 0 || st.Current != 1 {
+		t.Errorf("after serving: restarts %d, current %d (%s); want 0 and 1", st.Restarts, st.Current, st.Message)
+	}
+}
+
 func TestScaleInUnderLoadLosesNoRequest(t *testing.T) {
 	rt := newRuntime(t, nil)
 	env := map[string]string{"SCALED_MODEL_SERVICE_TIME_MEAN": "150ms", "SCALED_MODEL_CONCURRENCY": "2"}
