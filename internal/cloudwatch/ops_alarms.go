@@ -73,6 +73,8 @@ func (h *Handler) putMetricAlarm(ctx context.Context, in *PutMetricAlarmInput) (
 		return nil, errMissing("Threshold")
 	case in.TreatMissingData != "" && !slices.Contains(treatMissing, in.TreatMissingData):
 		return nil, errInvalidValue("The value %s for parameter TreatMissingData is not valid: use one of %s.", in.TreatMissingData, strings.Join(treatMissing, ", "))
+	case in.EvaluateLowSampleCountPercentile != "" && in.EvaluateLowSampleCountPercentile != "evaluate" && in.EvaluateLowSampleCountPercentile != "ignore":
+		return nil, errInvalidValue("The value %s for parameter EvaluateLowSampleCountPercentile is not valid: use evaluate or ignore.", in.EvaluateLowSampleCountPercentile)
 	case in.DatapointsToAlarm != nil && (*in.DatapointsToAlarm < 1 || *in.DatapointsToAlarm > *in.EvaluationPeriods):
 		return nil, errInvalidValue("The parameter DatapointsToAlarm must be between 1 and EvaluationPeriods (%d), not %d.", *in.EvaluationPeriods, *in.DatapointsToAlarm)
 	}
@@ -101,6 +103,8 @@ func (h *Handler) putMetricAlarm(ctx context.Context, in *PutMetricAlarmInput) (
 		ComparisonOperator:      in.ComparisonOperator,
 		TreatMissingData:        in.TreatMissingData,
 		ConfigUpdatedAt:         now,
+
+		EvaluateLowSampleCountPercentile: in.EvaluateLowSampleCountPercentile,
 	}
 	if in.AlarmDescription != nil {
 		a.AlarmDescription = *in.AlarmDescription
@@ -227,6 +231,8 @@ func toWireAlarm(a model.MetricAlarm) MetricAlarm {
 		ComparisonOperator:      a.ComparisonOperator,
 		TreatMissingData:        a.TreatMissingData,
 		Metrics:                 fromModelQueries(a.Metrics),
+
+		EvaluateLowSampleCountPercentile: a.EvaluateLowSampleCountPercentile,
 	}
 	if !a.ConfigUpdatedAt.IsZero() {
 		w.AlarmConfigurationUpdatedTimestamp = ts(a.ConfigUpdatedAt)

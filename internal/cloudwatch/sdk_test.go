@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -415,5 +416,36 @@ func TestSDKAlarmStateAndActions(t *testing.T) {
 	_, err = c.SetAlarmState(ctx, &cw.SetAlarmStateInput{AlarmName: aws.String("a1"), StateValue: types.StateValueOk, StateReason: aws.String("x"), StateReasonData: aws.String("{")})
 	if got := apiCode(err); got != "InvalidFormat" {
 		t.Errorf("SetAlarmState with bad JSON: %s", got)
+	}
+}
+
+// TestSDKEvaluateLowSampleCountPercentile: the setting of percentile alarms is stored and
+// described, and a value other than evaluate or ignore is refused.
+func TestSDKEvaluateLowSampleCountPercentile(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	ctx := context.Background()
+	put := func(name, setting string) error {
+		_, err := c.PutMetricAlarm(ctx, &cw.PutMetricAlarmInput{
+			AlarmName: aws.String(name), Namespace: aws.String("MyApp"), MetricName: aws.String("Latency"),
+			ExtendedStatistic: aws.String("p99"), Period: aws.Int32(60), EvaluationPeriods: aws.Int32(1), Threshold: aws.Float64(1),
+			ComparisonOperator: types.ComparisonOperatorGreaterThanThreshold, EvaluateLowSampleCountPercentile: aws.String(setting),
+		})
+		return err
+	}
+	if err := put("p99-ignore", "ignore"); err != nil {
+		t.Fatalf("PutMetricAlarm: %v", err)
+	}
+	out, err := c.DescribeAlarms(ctx, &cw.DescribeAlarmsInput{AlarmNames: []string{"p99-ignore"}})
+	if err != nil || len(out.MetricAlarms) != 1 {
+		t.Fatalf("DescribeAlarms: %v %+v", err, out)
+	}
+	if got := aws.ToString(out.MetricAlarms[0].EvaluateLowSampleCountPercentile); got != "ignore" {
+		t.Errorf("EvaluateLowSampleCountPercentile = %q, want ignore", got)
+	}
+	err = put("p99-bad", "skip")
+	var ae smithy.APIError
+	if !errors.As(err, &ae) || ae.ErrorCode() != "InvalidParameterValue" || !strings.Contains(ae.ErrorMessage(), "EvaluateLowSampleCountPercentile") {
+		t.Errorf("PutMetricAlarm with skip: %v", err)
 	}
 }

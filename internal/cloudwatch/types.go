@@ -313,6 +313,7 @@ type MetricAlarm struct {
 	Threshold                          *float64          `json:"Threshold,omitempty"`
 	ComparisonOperator                 string            `json:"ComparisonOperator,omitempty"`
 	TreatMissingData                   string            `json:"TreatMissingData,omitempty"`
+	EvaluateLowSampleCountPercentile   string            `json:"EvaluateLowSampleCountPercentile,omitempty"`
 	Metrics                            []MetricDataQuery `json:"Metrics,omitempty"`
 	StateTransitionedTimestamp         *Timestamp        `json:"StateTransitionedTimestamp,omitempty"`
 }

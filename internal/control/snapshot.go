@@ -220,8 +220,49 @@ func (e *Evaluator) evaluateAlarm(ctx context.Context, a model.MetricAlarm, now 
 		if err != nil && !errors.Is(err, metrics.ErrNoData) {
 			return scaling.AlarmResult{}, fmt.Errorf("query %s/%s: %w", a.Namespace, a.MetricName, err)
 		}
+		if a.EvaluateLowSampleCountPercentile == "ignore" && len(samples) > 0 {
+			kept, err := e.significant(ctx, q, a.ExtendedStatistic, samples)
+			if err != nil {
+				return scaling.AlarmResult{}, err
+			}
+			if len(kept) == 0 && a.StateValue != "" {
+				// Every period had too few samples: the state does not change.
+				return scaling.AlarmResult{State: a.StateValue, Reason: a.StateReason}, nil
+			}
+			samples = kept
+		}
 	}
 	return scaling.EvaluateAlarm(a, samples, at), nil
+}
+
+// significant drops the datapoints of a percentile alarm whose period holds fewer samples
+// than CloudWatch deems statistically significant (scaling.LowSampleCount), for alarms with
+// EvaluateLowSampleCountPercentile "ignore". Other statistics keep every datapoint.
+func (e *Evaluator) significant(ctx context.Context, q metrics.Query, stat string, samples []metrics.Sample) ([]metrics.Sample, error) {
+	p, err := metrics.ParsePercentile(stat)
+	if err != nil {
+		return samples, nil
+	}
+	need := scaling.LowSampleCount(p)
+	if need == 0 {
+		return samples, nil
+	}
+	q.Statistic = metrics.StatSampleCount
+	counts, err := e.metrics.Query(ctx, q)
+	if err != nil && !errors.Is(err, metrics.ErrNoData) {
+		return nil, fmt.Errorf("query %s/%s sample counts: %w", q.Metric.Namespace, q.Metric.Name, err)
+	}
+	n := make(map[int64]float64, len(counts))
+	for _, c := range counts {
+		n[c.Time.UnixNano()] = c.Value
+	}
+	kept := samples[:0:0]
+	for _, s := range samples {
+		if n[s.Time.UnixNano()] >= need {
+			kept = append(kept, s)
+		}
+	}
+	return kept, nil
 }
 
 // evaluationEnd is the end of the last period whose datapoints have all arrived at now.

@@ -246,11 +246,14 @@ type MetricAlarm struct {
 	Threshold          float64
 	ComparisonOperator string
 	TreatMissingData   string
-	StateValue         string
-	StateReason        string
-	StateReasonData    string
-	StateUpdatedAt     time.Time
-	ConfigUpdatedAt    time.Time
+	// EvaluateLowSampleCountPercentile is "ignore" or "evaluate" ("" = evaluate): whether a
+	// percentile alarm changes state on periods with too few samples to be significant.
+	EvaluateLowSampleCountPercentile string
+	StateValue                       string
+	StateReason                      string
+	StateReasonData                  string
+	StateUpdatedAt                   time.Time
+	ConfigUpdatedAt                  time.Time
 	// ManagedBy is the ARN of the target-tracking policy that owns this alarm, or "".
 	ManagedBy string
 	Revision  int64

@@ -49,6 +49,20 @@ func Breaches(op string, value, threshold float64) bool {
 	return false
 }
 
+// LowSampleCount is the number of samples below which a period of a percentile alarm is too
+// small to be statistically significant (CloudWatch): 10/(1-q) for percentiles from p50 up,
+// 10/q below; q is the percentile as a fraction (0.99 for p99). It is 0 for p0 and p100,
+// which are the minimum and maximum.
+func LowSampleCount(q float64) float64 {
+	switch {
+	case q <= 0 || q >= 1:
+		return 0
+	case q >= 0.5:
+		return 10 / (1 - q)
+	}
+	return 10 / q
+}
+
 // EvaluateAlarm evaluates a metric alarm the CloudWatch way at now: the window is the
 // EvaluationPeriods periods [now-EvaluationPeriods*Period, now); datapoints are the samples
 // of the alarm's metric and statistic over that window aggregated per Period (periods without

@@ -1,6 +1,7 @@
 package scaling
 
 import (
+	"math"
 	"testing"
 	"time"
 
@@ -180,6 +181,17 @@ func TestFormatValue(t *testing.T) {
 	for in, want := range map[float64]string{70: "70.0", 0.5: "0.5", 1.0 / 3: "0.3333333333333333", -2: "-2.0"} {
 		if got := FormatValue(in); got != want {
 			t.Errorf("FormatValue(%v) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestLowSampleCount(t *testing.T) {
+	tests := []struct{ q, want float64 }{
+		{0.99, 1000}, {0.9, 100}, {0.5, 20}, {0.999, 10000}, {0.1, 100}, {0.25, 40}, {0, 0}, {1, 0},
+	}
+	for _, tt := range tests {
+		if got := LowSampleCount(tt.q); math.Abs(got-tt.want) > 1e-6*tt.want {
+			t.Errorf("LowSampleCount(%v) = %v, want %v", tt.q, got, tt.want)
 		}
 	}
 }
