@@ -235,6 +235,29 @@ func registerIC(t *testing.T, st *memstore.Store, clk clock.Clock, names ...stri
 	}
 }
 
+// stepPolicy registers inference component name with a +1 step policy "step" (for account
+// 123456789012) and returns the policy's ARN, for alarms to invoke.
+func stepPolicy(t *testing.T, st *memstore.Store, clk clock.Clock, name string) string {
+	t.Helper()
+	registerIC(t, st, clk, name)
+	ctx := auth.WithAccount(context.Background(), "123456789012")
+	svc := api.New(api.Options{Store: st, Clock: clk})
+	body := `{"PolicyName":"step","ServiceNamespace":"sagemaker","ResourceId":"inference-component/` + name + `","ScalableDimension":"sagemaker:inference-component:DesiredCopyCount","PolicyType":"StepScaling","StepScalingPolicyConfiguration":{"AdjustmentType":"ChangeInCapacity","StepAdjustments":[{"MetricIntervalLowerBound":0,"ScalingAdjustment":1}]}}`
+	out, err := svc.Ops["PutScalingPolicy"](ctx, []byte(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res struct{ PolicyARN string }
+	if err := json.Unmarshal(b, &res); err != nil || res.PolicyARN == "" {
+		t.Fatalf("PutScalingPolicy answered %s (%v)", b, err)
+	}
+	return res.PolicyARN
+}
+
 func TestOneTargetFailureDoesNotStopOthers(t *testing.T) {
 	clk := clock.NewFake(epoch)
 	mem := memstore.New()
@@ -409,18 +432,9 @@ func TestAlarmStateIsRecorded(t *testing.T) {
 	ctx := auth.WithAccount(context.Background(), account)
 	clk := clock.NewFake(epoch)
 	mem := memstore.New()
-	registerIC(t, mem, clk, "a")
-	svc := api.New(api.Options{Store: mem, Clock: clk})
-	body := `{"PolicyName":"step","ServiceNamespace":"sagemaker","ResourceId":"inference-component/a","ScalableDimension":"sagemaker:inference-component:DesiredCopyCount","PolicyType":"StepScaling","StepScalingPolicyConfiguration":{"AdjustmentType":"ChangeInCapacity","StepAdjustments":[{"MetricIntervalLowerBound":0,"ScalingAdjustment":1}]}}`
-	if _, err := svc.Ops["PutScalingPolicy"](ctx, []byte(body)); err != nil {
-		t.Fatal(err)
-	}
-	ps, _, err := mem.ListPolicies(ctx, store.PolicyFilter{Account: account})
-	if err != nil || len(ps) != 1 {
-		t.Fatalf("policies: %v %v", ps, err)
-	}
+	policyARN := stepPolicy(t, mem, clk, "a")
 	alarm := model.MetricAlarm{
-		Account: account, AlarmName: "a-failures", ActionsEnabled: true, AlarmActions: []string{ps[0].ARN},
+		Account: account, AlarmName: "a-failures", ActionsEnabled: true, AlarmActions: []string{policyARN},
 		Namespace: "AWS/SageMaker", MetricName: "NoCapacityInvocationFailures", Statistic: "Sum",
 		Dimensions: []model.MetricDimension{{Name: "InferenceComponentName", Value: "a"}},
 		Period:     60, EvaluationPeriods: 2, Threshold: 1, ComparisonOperator: "GreaterThanThreshold",

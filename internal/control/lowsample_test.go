@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scaled-dev/scaled/internal/api"
 	"github.com/scaled-dev/scaled/internal/auth"
 	"github.com/scaled-dev/scaled/internal/clock"
 	"github.com/scaled-dev/scaled/internal/control"
@@ -14,7 +13,6 @@ import (
 	"github.com/scaled-dev/scaled/internal/metrics/tsdb"
 	"github.com/scaled-dev/scaled/internal/model"
 	"github.com/scaled-dev/scaled/internal/resource"
-	"github.com/scaled-dev/scaled/internal/store"
 	"github.com/scaled-dev/scaled/internal/store/memstore"
 )
 
@@ -46,18 +44,9 @@ func TestLowSampleCountPercentile(t *testing.T) {
 			clk := clock.NewFake(epoch)
 			mem := memstore.New()
 			// Alarms are evaluated for the policies they invoke: a step policy on a target.
-			registerIC(t, mem, clk, "a")
-			svc := api.New(api.Options{Store: mem, Clock: clk})
-			body := `{"PolicyName":"step","ServiceNamespace":"sagemaker","ResourceId":"inference-component/a","ScalableDimension":"sagemaker:inference-component:DesiredCopyCount","PolicyType":"StepScaling","StepScalingPolicyConfiguration":{"AdjustmentType":"ChangeInCapacity","StepAdjustments":[{"MetricIntervalLowerBound":0,"ScalingAdjustment":1}]}}`
-			if _, err := svc.Ops["PutScalingPolicy"](ctx, []byte(body)); err != nil {
-				t.Fatal(err)
-			}
-			ps, _, err := mem.ListPolicies(ctx, store.PolicyFilter{Account: account})
-			if err != nil || len(ps) != 1 {
-				t.Fatalf("policies: %v %v", ps, err)
-			}
+			policyARN := stepPolicy(t, mem, clk, "a")
 			alarm := model.MetricAlarm{
-				Account: account, AlarmName: "slow", ActionsEnabled: true, AlarmActions: []string{ps[0].ARN},
+				Account: account, AlarmName: "slow", ActionsEnabled: true, AlarmActions: []string{policyARN},
 				Namespace: "MyApp", MetricName: "Latency", ExtendedStatistic: "p90",
 				Period: 60, EvaluationPeriods: 2, Threshold: 100, ComparisonOperator: "GreaterThanThreshold",
 				EvaluateLowSampleCountPercentile: tt.setting,
